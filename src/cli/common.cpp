@@ -1,0 +1,54 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "cli/command.h"
+#include "util/fs.h"
+
+namespace ig::cli {
+
+void ImageOptions::add_to(CLI::App& cmd) {
+  cmd.add_option("--platform", platform, "Platform to pick from a multi-platform image: os/arch[/variant] (default: host)");
+  cmd.add_option("--username", username, "Registry user name (use with --password-stdin)");
+  cmd.add_flag("--password-stdin", password_stdin, "Read the registry password from standard input");
+  cmd.add_option("--ca-file", ca_file, "PEM file of extra certificate authorities for registry TLS");
+  cmd.add_option("--insecure", insecure_hosts, "Registry host[:port] for which TLS verification is skipped (repeatable)");
+  cmd.add_option("--timeout", timeout_seconds, "Total timeout in seconds for registry operations, retries included")
+      ->check(CLI::PositiveNumber);
+  cmd.add_flag("--no-cache", no_cache, "Neither read nor write the local cache");
+}
+
+Result<image::ResolveOptions> ImageOptions::to_resolve_options(const GlobalOptions& global) const {
+  image::ResolveOptions o;
+  if (!platform.empty()) {
+    IG_ASSIGN(o.platform, image::Platform::parse(platform));
+  }
+  o.registry.username = username;
+  if (password_stdin) {
+    if (username.empty()) {
+      return fail(ErrorCode::usage, "--password-stdin needs --username: give the user name the password belongs to");
+    }
+    std::string pw;
+    std::getline(std::cin, pw);
+    while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+    if (pw.empty()) return fail(ErrorCode::usage, "--password-stdin: standard input was empty; pipe the password in");
+    o.registry.password = std::move(pw);
+  } else if (!username.empty()) {
+    return fail(ErrorCode::usage, "--username needs --password-stdin: pipe the password on standard input");
+  }
+  o.registry.ca_file = ca_file;
+  o.registry.insecure_hosts = insecure_hosts;
+  o.registry.timeout = std::chrono::seconds(timeout_seconds);
+  o.cache_dir = global.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(global.cache_dir);
+  o.use_cache = !no_cache;
+  return o;
+}
+
+int report_error(const Error& e) {
+  std::fprintf(stderr, "imagegate: error: %s\n", e.message.c_str());
+  return e.exit_code();
+}
+
+}  // namespace ig::cli

@@ -1,0 +1,43 @@
+// imagegate: decide whether a container image may be deployed.
+#include <cstdio>
+#include <exception>
+
+#include "cli/command.h"
+#include "util/log.h"
+
+#ifndef IG_VERSION
+#define IG_VERSION "dev"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"imagegate: read, inventory, scan and verify container images"};
+  app.set_version_flag("--version", std::string("imagegate ") + IG_VERSION);
+  app.require_subcommand(1);
+  ig::cli::GlobalOptions global;
+  app.add_option("--cache-dir", global.cache_dir, "Cache directory (default $XDG_CACHE_HOME/imagegate)");
+  app.add_flag("-q,--quiet", global.quiet, "Print only errors");
+  app.add_flag("--debug", global.debug, "Print debug diagnostics");
+
+  ig::cli::Runner run;
+  ig::cli::register_inspect(app, global, run);
+  ig::cli::register_cache(app, global, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    // CLI11 returns 0 for --help/--version; every real parse error is a usage error.
+    return rc == 0 ? 0 : static_cast<int>(ig::ErrorCode::usage);
+  }
+  if (global.debug) {
+    ig::log::set_level(ig::log::Level::debug);
+  } else if (global.quiet) {
+    ig::log::set_level(ig::log::Level::error);
+  }
+  try {
+    return run ? run() : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imagegate: internal error: %s\n(this is a bug in imagegate; please report it)\n", e.what());
+    return static_cast<int>(ig::ErrorCode::internal);
+  }
+}
