@@ -34,6 +34,9 @@ std::unique_ptr<ByteStream> verifying_stream(std::unique_ptr<ByteStream> inner, 
 // streams can share one file descriptor across threads.
 std::unique_ptr<ByteStream> file_region_stream(std::shared_ptr<const int> fd, uint64_t offset, uint64_t length);
 Result<std::unique_ptr<ByteStream>> open_file_stream(const std::string& path);
+// Opens `path` read-only as a descriptor that closes when the last owner drops
+// it (for file_region_stream). not_found when the file does not exist.
+Result<std::shared_ptr<const int>> open_shared_fd(const std::string& path);
 
 struct RawManifest {
   std::string bytes;         // exact bytes, as hashed
