@@ -93,6 +93,7 @@ struct WalkOptions {
   std::filesystem::path cache_dir;          // empty: no analysis cache
   bool use_cache = true;
   bool skip_other_mounts = true;            // rootfs: do not cross into other file systems (/proc, /sys, ...)
+  bool list_files = false;                  // fill ImageAnalysis::files (the `files` command)
 };
 
 struct ImageAnalysis {
@@ -102,6 +103,9 @@ struct ImageAnalysis {
   // Symlinks in the final filesystem (path -> target as stored), for resolving
   // paths such as etc/os-release -> ../usr/lib/os-release within the image.
   std::map<std::string, std::string> symlinks;
+  // Every entry of the final filesystem, sorted by path, with meta.layer the
+  // layer that last wrote it; only when WalkOptions::list_files is set.
+  std::vector<FileMeta> files;
   size_t layers_from_cache = 0;
   size_t layers_walked = 0;
 };

@@ -1,0 +1,274 @@
+#include "image/decompress.h"
+
+#include <isa-l/igzip_lib.h>
+#include <zstd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "util/digest.h"
+
+namespace ig::image {
+
+namespace {
+
+// Compressed input is pulled in chunks of this size; big enough to amortise
+// the per-call costs of the source, small enough to keep memory flat.
+constexpr size_t k_input_chunk = 256 * 1024;
+
+// Counts the bytes that pass through, so the ratio check can compare output
+// with input without knowing the decoder.
+class CountingStream final : public ByteStream {
+ public:
+  CountingStream(std::unique_ptr<ByteStream> inner, uint64_t* counter) : inner_(std::move(inner)), counter_(counter) {}
+  Result<size_t> read(std::span<std::byte> buf) override {
+    auto n = inner_->read(buf);
+    if (n) *counter_ += *n;
+    return n;
+  }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  uint64_t* counter_;
+};
+
+// Holds a window of compressed input between reads of the decoder.
+class InputBuffer {
+ public:
+  explicit InputBuffer(std::unique_ptr<ByteStream> in) : in_(std::move(in)), buf_(k_input_chunk) {}
+
+  // Appends more input after the unconsumed bytes [pos, end). Returns false at
+  // end of input.
+  Result<bool> refill() {
+    if (eof_) return false;
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
+    }
+    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
+    IG_ASSIGN(size_t n, in_->read(std::span<std::byte>(reinterpret_cast<std::byte*>(buf_.data() + end_),
+                                                       buf_.size() - end_)));
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    end_ += n;
+    return true;
+  }
+  uint8_t* data() { return buf_.data() + pos_; }
+  size_t size() const { return end_ - pos_; }
+  void consume(size_t n) { pos_ += n; }
+  bool eof() const { return eof_; }
+
+ private:
+  std::unique_ptr<ByteStream> in_;
+  std::vector<uint8_t> buf_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+};
+
+class GzipDecoder final : public ByteStream {
+ public:
+  GzipDecoder(std::unique_ptr<ByteStream> in, std::string what) : in_(std::move(in)), what_(std::move(what)) {
+    start_member();
+  }
+
+  Result<size_t> read(std::span<std::byte> out) override {
+    if (done_ || out.empty()) return 0;
+    for (;;) {
+      if (state_.block_state == ISAL_BLOCK_FINISH) {
+        // A member ended: another may follow (pigz and some registries write
+        // several), or the stream ends here.
+        if (in_.size() == 0) {
+          IG_ASSIGN(bool more, in_.refill());
+          if (!more) {
+            done_ = true;
+            return 0;
+          }
+        }
+        start_member();
+        member_started_ = true;
+      }
+      if (in_.size() == 0) {
+        IG_ASSIGN(bool more, in_.refill());
+        if (!more) return fail(ErrorCode::invalid_image, "{}: gzip data is truncated (the blob ends mid-stream)", what_);
+      }
+      state_.next_in = in_.data();
+      state_.avail_in = static_cast<uint32_t>(std::min<size_t>(in_.size(), UINT32_MAX));
+      state_.next_out = reinterpret_cast<uint8_t*>(out.data());
+      state_.avail_out = static_cast<uint32_t>(std::min<size_t>(out.size(), UINT32_MAX));
+      uint32_t avail_in_before = state_.avail_in;
+      int rc = isal_inflate(&state_);
+      in_.consume(avail_in_before - state_.avail_in);
+      if (rc < 0) return fail(ErrorCode::invalid_image, "{}: {}", what_, gzip_error(rc));
+      size_t produced = out.size() - state_.avail_out;
+      if (produced > 0) return produced;
+      if (state_.block_state != ISAL_BLOCK_FINISH && in_.size() > 0 && avail_in_before == state_.avail_in) {
+        // No progress with input left: the decoder needs a longer run of
+        // input (e.g. a header split across reads).
+        IG_ASSIGN(bool more, in_.refill());
+        if (!more) return fail(ErrorCode::invalid_image, "{}: gzip data is truncated (the blob ends mid-stream)", what_);
+      }
+    }
+  }
+
+ private:
+  void start_member() {
+    isal_inflate_init(&state_);
+    state_.crc_flag = ISAL_GZIP;  // parse the header, verify the CRC-32 trailer
+  }
+
+  std::string gzip_error(int rc) const {
+    switch (rc) {
+      case ISAL_INVALID_WRAPPER:
+        return member_started_ ? "unexpected data after the end of the gzip stream"
+                               : "not gzip data (bad header); the media type says gzip";
+      case ISAL_UNSUPPORTED_METHOD: return "gzip member uses an unsupported compression method";
+      case ISAL_INCORRECT_CHECKSUM: return "gzip CRC-32 mismatch: the layer data is corrupt";
+      default: return fmt::format("corrupt gzip data (deflate error {})", rc);
+    }
+  }
+
+  InputBuffer in_;
+  std::string what_;
+  inflate_state state_{};
+  bool member_started_ = false;
+  bool done_ = false;
+};
+
+class ZstdDecoder final : public ByteStream {
+ public:
+  ZstdDecoder(std::unique_ptr<ByteStream> in, std::string what)
+      : in_(std::move(in)), what_(std::move(what)), dctx_(ZSTD_createDCtx()) {}
+  ~ZstdDecoder() override { ZSTD_freeDCtx(dctx_); }
+  ZstdDecoder(const ZstdDecoder&) = delete;
+  ZstdDecoder& operator=(const ZstdDecoder&) = delete;
+
+  Result<size_t> read(std::span<std::byte> out) override {
+    if (dctx_ == nullptr) return fail(ErrorCode::internal, "{}: cannot allocate a zstd decoder", what_);
+    if (done_ || out.empty()) return 0;
+    for (;;) {
+      if (in_.size() == 0) {
+        IG_ASSIGN(bool more, in_.refill());
+        if (!more) {
+          if (!frame_complete_) {
+            return fail(ErrorCode::invalid_image, "{}: zstd data is truncated (the blob ends mid-frame)", what_);
+          }
+          done_ = true;
+          return 0;
+        }
+      }
+      ZSTD_inBuffer ib{in_.data(), in_.size(), 0};
+      ZSTD_outBuffer ob{out.data(), out.size(), 0};
+      size_t rc = ZSTD_decompressStream(dctx_, &ob, &ib);
+      in_.consume(ib.pos);
+      if (ZSTD_isError(rc)) {
+        return fail(ErrorCode::invalid_image, "{}: corrupt zstd data: {}", what_, ZSTD_getErrorName(rc));
+      }
+      frame_complete_ = rc == 0;
+      if (ob.pos > 0) return ob.pos;
+    }
+  }
+
+ private:
+  InputBuffer in_;
+  std::string what_;
+  ZSTD_DCtx* dctx_;
+  bool frame_complete_ = false;
+  bool done_ = false;
+};
+
+// Hashes and counts the tar stream; enforces the limits and the diff_id.
+class CheckedLayerStream final : public ByteStream {
+ public:
+  CheckedLayerStream(std::unique_ptr<ByteStream> inner, std::unique_ptr<uint64_t> compressed, const Layer& layer,
+                     const WalkLimits& limits)
+      : inner_(std::move(inner)),
+        compressed_(std::move(compressed)),
+        what_(describe_layer(layer)),
+        diff_id_(layer.diff_id),
+        limits_(limits) {
+    if (!diff_id_.empty()) {
+      auto pos = diff_id_.find(':');
+      hasher_ = std::make_unique<Hasher>(pos == std::string::npos ? "sha256" : diff_id_.substr(0, pos));
+    }
+  }
+
+  Result<size_t> read(std::span<std::byte> buf) override {
+    if (finished_) return 0;
+    auto n = inner_->read(buf);
+    if (!n) return fail(std::move(n.error()));
+    if (*n == 0) {
+      finished_ = true;
+      if (hasher_) {
+        std::string got = hasher_->finish();
+        if (got != diff_id_) {
+          return fail(ErrorCode::integrity,
+                      "{}: uncompressed content has digest {} but the image config lists diff_id {}; the image is "
+                      "corrupt or was tampered with",
+                      what_, got, diff_id_);
+        }
+      }
+      return 0;
+    }
+    total_ += *n;
+    if (hasher_) hasher_->update(buf.data(), *n);
+    if (total_ > limits_.max_layer_bytes ||
+        (total_ > limits_.ratio_grace && *compressed_ > 0 &&
+         static_cast<double>(total_) > limits_.max_ratio * static_cast<double>(*compressed_))) {
+      double ratio = *compressed_ > 0 ? static_cast<double>(total_) / static_cast<double>(*compressed_) : 0.0;
+      uint64_t bound = total_ > limits_.max_layer_bytes ? limits_.max_layer_bytes : total_;
+      return fail(ErrorCode::invalid_image,
+                  "{} expands beyond {} bytes (ratio {:.0f}): possible decompression bomb; raise --max-layer-size "
+                  "if this is a legitimate image",
+                  what_, bound, ratio);
+    }
+    return n;
+  }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  std::unique_ptr<uint64_t> compressed_;
+  std::string what_;
+  std::string diff_id_;
+  WalkLimits limits_;
+  std::unique_ptr<Hasher> hasher_;
+  uint64_t total_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteStream> gzip_decoder(std::unique_ptr<ByteStream> in, std::string what) {
+  return std::make_unique<GzipDecoder>(std::move(in), std::move(what));
+}
+
+std::unique_ptr<ByteStream> zstd_decoder(std::unique_ptr<ByteStream> in, std::string what) {
+  return std::make_unique<ZstdDecoder>(std::move(in), std::move(what));
+}
+
+std::string describe_layer(const Layer& layer) {
+  return fmt::format("layer {} (#{})", layer.blob.digest.empty() ? layer.diff_id : layer.blob.digest,
+                     layer.index + 1);
+}
+
+Result<std::unique_ptr<ByteStream>> open_layer_stream(std::unique_ptr<ByteStream> blob, const Layer& layer,
+                                                      const WalkLimits& limits) {
+  auto counter = std::make_unique<uint64_t>(0);
+  auto counted = std::make_unique<CountingStream>(std::move(blob), counter.get());
+  std::unique_ptr<ByteStream> decoded;
+  switch (layer_compression(layer.blob.media_type)) {
+    case Compression::gzip: decoded = gzip_decoder(std::move(counted), describe_layer(layer)); break;
+    case Compression::zstd: decoded = zstd_decoder(std::move(counted), describe_layer(layer)); break;
+    case Compression::none: decoded = std::move(counted); break;
+    case Compression::unknown:
+      return fail(ErrorCode::invalid_image,
+                  "{} has media type '{}', which imagegate cannot decode (supported: tar, tar+gzip, tar+zstd)",
+                  describe_layer(layer), layer.blob.media_type);
+  }
+  return std::make_unique<CheckedLayerStream>(std::move(decoded), std::move(counter), layer, limits);
+}
+
+}  // namespace ig::image

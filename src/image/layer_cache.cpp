@@ -1,0 +1,174 @@
+#include "image/layer_cache.h"
+
+#include <system_error>
+
+#include "util/digest.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+namespace ig::image {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_listing_file = "layer.v1.json";
+// Cached listings of huge layers are large but bounded by the entry limit.
+constexpr uint64_t k_max_cache_file = 1ull << 30;
+
+const char* type_code(FileType t) {
+  switch (t) {
+    case FileType::regular: return "f";
+    case FileType::directory: return "d";
+    case FileType::symlink: return "l";
+    case FileType::hardlink: return "h";
+    case FileType::other: return "o";
+  }
+  return "o";
+}
+
+FileType type_from_code(std::string_view c) {
+  if (c == "f") return FileType::regular;
+  if (c == "d") return FileType::directory;
+  if (c == "l") return FileType::symlink;
+  if (c == "h") return FileType::hardlink;
+  return FileType::other;
+}
+
+std::optional<nlohmann::json> load_json(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  auto text = read_file(path, k_max_cache_file);
+  if (!text) {
+    log::debug("analysis cache: cannot read {}: {}", path.string(), text.error().message);
+    return std::nullopt;
+  }
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) {
+    log::debug("analysis cache: ignoring corrupt entry {}", path.string());
+    return std::nullopt;
+  }
+  return j;
+}
+
+void count_tree(const fs::path& dir, uint64_t& files, uint64_t& bytes) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      ++files;
+      bytes += it->file_size(ec);
+    }
+  }
+}
+
+}  // namespace
+
+bool LayerCache::cacheable(const Analyzer& analyzer) {
+  std::string_view n = analyzer.name();
+  if (n.empty() || n.size() > 64) return false;
+  for (char c : n) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<fs::path> LayerCache::layer_dir(const std::string& diff_id) const {
+  // The digest is validated so that it can never name a path outside the cache.
+  auto d = Digest::parse(diff_id);
+  if (!d || root_.empty()) return std::nullopt;
+  return root_ / "analysis" / d->hex;
+}
+
+bool LayerCache::load_listing(const std::string& diff_id, size_t layer_index, LayerOutput& out) const {
+  auto dir = layer_dir(diff_id);
+  if (!dir) return false;
+  auto j = load_json(*dir / k_listing_file);
+  if (!j) return false;
+  try {
+    LayerOutput o;
+    for (const auto& e : j->at("entries")) {
+      FileMeta m;
+      m.path = e.at(0).get<std::string>();
+      m.type = type_from_code(e.at(1).get<std::string>());
+      m.mode = e.at(2).get<uint32_t>();
+      m.size = e.at(3).get<uint64_t>();
+      m.link_target = e.at(4).get<std::string>();
+      m.layer = layer_index;
+      o.entries.push_back(std::move(m));
+    }
+    o.whiteouts = j->at("whiteouts").get<std::vector<std::string>>();
+    o.opaque_dirs = j->at("opaque_dirs").get<std::vector<std::string>>();
+    out.entries = std::move(o.entries);
+    out.whiteouts = std::move(o.whiteouts);
+    out.opaque_dirs = std::move(o.opaque_dirs);
+    return true;
+  } catch (const nlohmann::json::exception& e) {
+    log::debug("analysis cache: ignoring malformed listing for {}: {}", diff_id, e.what());
+    return false;
+  }
+}
+
+Result<void> LayerCache::store_listing(const std::string& diff_id, const LayerOutput& out) const {
+  auto dir = layer_dir(diff_id);
+  if (!dir) return {};
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& m : out.entries) {
+    entries.push_back(nlohmann::json::array({m.path, type_code(m.type), m.mode, m.size, m.link_target}));
+  }
+  nlohmann::json j{{"entries", std::move(entries)}, {"whiteouts", out.whiteouts}, {"opaque_dirs", out.opaque_dirs}};
+  // Invalid UTF-8 in names is replaced rather than refused: the cache is only
+  // an accelerator, and a lossy entry is still keyed by the exact diff_id.
+  return atomic_write_file(*dir / k_listing_file, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::optional<std::map<std::string, nlohmann::json>> LayerCache::load_results(const std::string& diff_id,
+                                                                              const Analyzer& analyzer) const {
+  auto dir = layer_dir(diff_id);
+  if (!dir || !cacheable(analyzer)) return std::nullopt;
+  auto j = load_json(*dir / fmt::format("{}-{}.json", analyzer.name(), analyzer.version()));
+  if (!j || !j->is_object()) return std::nullopt;
+  std::map<std::string, nlohmann::json> out;
+  for (auto& [k, v] : j->items()) out.emplace(k, std::move(v));
+  return out;
+}
+
+Result<void> LayerCache::store_results(const std::string& diff_id, const Analyzer& analyzer,
+                                       const std::map<std::string, nlohmann::json>& results) const {
+  auto dir = layer_dir(diff_id);
+  if (!dir || !cacheable(analyzer)) return {};
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : results) j[k] = v;
+  return atomic_write_file(*dir / fmt::format("{}-{}.json", analyzer.name(), analyzer.version()),
+                           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+CacheUsage cache_usage(const fs::path& root) {
+  CacheUsage u;
+  u.root = root;
+  count_tree(root / "blobs", u.blob_files, u.blob_bytes);
+  count_tree(root / "analysis", u.analysis_files, u.analysis_bytes);
+  return u;
+}
+
+Result<CacheUsage> clean_cache(const fs::path& root) {
+  CacheUsage before = cache_usage(root);
+  for (const char* sub : k_cache_subdirs) {
+    fs::path p = root / sub;
+    std::error_code ec;
+    // symlink_status: a symlink planted in place of our directory is removed
+    // as a link, never followed into someone else's files.
+    auto st = fs::symlink_status(p, ec);
+    if (ec || !fs::exists(st)) continue;
+    fs::remove_all(p, ec);
+    if (ec) {
+      return fail(ErrorCode::io, "cannot remove '{}': {}; check its permissions and remove it by hand", p.string(),
+                  ec.message());
+    }
+  }
+  return before;
+}
+
+}  // namespace ig::image
