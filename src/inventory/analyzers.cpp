@@ -5,6 +5,7 @@
 #include "inventory/dpkg.h"
 #include "inventory/lang_analyzers.h"
 #include "inventory/os_release.h"
+#include "inventory/rpm.h"
 
 namespace ig::inventory {
 
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<image::Analyzer>> all_analyzers() {
   out.push_back(make_dpkg_analyzer());
   out.push_back(make_dpkg_files_analyzer());
   out.push_back(make_apk_analyzer());
+  out.push_back(make_rpm_analyzer());
 
   // --- Language ecosystems (owned by the language catalogers) ---
   // Each returns {"packages": [...]} per evidence file; build_inventory()
