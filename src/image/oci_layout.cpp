@@ -163,12 +163,12 @@ Result<std::string> blob_path(std::string_view digest) {
 }
 
 Result<RawManifest> read_manifest_blob(LayoutFiles& files, const Descriptor& d) {
-  if (d.size < 0 || static_cast<uint64_t>(d.size) > k_max_manifest_size) {
+  if (d.size < 0 || static_cast<uint64_t>(d.size) > k_max_layout_manifest_size) {
     return fail(ErrorCode::invalid_image, "manifest {} in {} is {} bytes, more than the {} bytes allowed", d.digest,
-                files.describe(), d.size, k_max_manifest_size);
+                files.describe(), d.size, k_max_layout_manifest_size);
   }
   IG_ASSIGN(std::string rel, blob_path(d.digest));
-  auto bytes = files.read(rel, k_max_manifest_size);
+  auto bytes = files.read(rel, k_max_layout_manifest_size);
   if (!bytes) {
     if (bytes.error().code == ErrorCode::not_found) {
       return fail(ErrorCode::not_found, "manifest {} is missing from {} (expected at {})", d.digest, files.describe(), rel);

@@ -70,7 +70,7 @@ class OciLayoutSource : public Source {
 Result<std::string> blob_path(std::string_view digest);
 
 // The largest manifest or index accepted, as registries do.
-inline constexpr uint64_t k_max_manifest_size = 4ull << 20;
+inline constexpr uint64_t k_max_layout_manifest_size = 4ull << 20;
 
 // Reads a manifest blob through `files`, verified against `d` (size and digest).
 Result<RawManifest> read_manifest_blob(LayoutFiles& files, const Descriptor& d);
