@@ -47,7 +47,8 @@ ssize_t write_no_sigpipe(int fd, const char* data, size_t n) {
   pthread_sigmask(SIG_BLOCK, &block, &old);
   ssize_t r = ::write(fd, data, n);
   int err = errno;
-  if (r < 0 && err == EPIPE) {
+  // A partial write can raise SIGPIPE too, so look whenever it fell short.
+  if (r < static_cast<ssize_t>(n)) {
     sigset_t pending;
     sigpending(&pending);
     if (sigismember(&pending, SIGPIPE) && !sigismember(&old, SIGPIPE)) {
