@@ -1,0 +1,116 @@
+// imagegate sbom IMAGE: the image's packages as CycloneDX, SPDX, our own JSON
+// or a table.
+#include <cstdio>
+#include <string>
+
+#include "cli/command.h"
+#include "image/resolve.h"
+#include "inventory/catalog.h"
+#include "report/sbom.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#ifndef IG_VERSION
+#define IG_VERSION "dev"
+#endif
+
+namespace ig::cli {
+
+namespace {
+
+// The tag of an OCI layout reference "oci:DIR:tag" (registry images carry
+// theirs in the parsed Reference).
+std::string layout_tag(const image::ResolvedImage& img) {
+  if (img.kind != image::SourceKind::oci_layout && img.kind != image::SourceKind::oci_archive) return {};
+  auto colon = img.name.rfind(':');
+  if (colon == std::string::npos || colon < img.name.find(':') + 1) return {};
+  std::string tag = img.name.substr(colon + 1);
+  if (tag.empty() || tag.find('/') != std::string::npos || tag.find('@') != std::string::npos) return {};
+  return tag;
+}
+
+report::ImageIdentity identity_of(const image::ResolvedImage& img) {
+  report::ImageIdentity id;
+  id.name = img.name;
+  id.source = image::source_kind_name(img.kind);
+  if (img.reference) {
+    id.repository = img.reference->name();
+    id.tag = img.reference->tag;
+  } else {
+    id.tag = layout_tag(img);
+  }
+  id.digest = img.digest;
+  if (img.kind != image::SourceKind::rootfs || !img.platform.os.empty()) id.platform = img.platform.str();
+  id.created = img.config.created;
+  return id;
+}
+
+Result<void> emit(const std::string& doc, const std::string& output) {
+  if (output.empty() || output == "-") {
+    if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
+      return fail(ErrorCode::io, "writing the SBOM to standard output failed; is the pipe closed?");
+    }
+    return {};
+  }
+  IG_TRY(atomic_write_file(output, doc));
+  log::info("wrote the SBOM to {}", output);
+  return {};
+}
+
+}  // namespace
+
+void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
+  struct Opts {
+    std::string image;
+    std::string format = "table";
+    std::string output;
+    bool timestamp = false;
+    unsigned threads = 0;
+    uint64_t max_layer_bytes = image::WalkLimits{}.max_layer_bytes;
+    uint64_t max_entries = image::WalkLimits{}.max_entries;
+    ImageOptions image_opts;
+  };
+  auto opts = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("sbom", "List an image's packages as an SBOM (CycloneDX, SPDX, JSON or a table)");
+  cmd->add_option("IMAGE", opts->image,
+                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH")
+      ->required();
+  cmd->add_option("-f,--format", opts->format,
+                  "Output format: table (default), json (imagegate's own, lossless), cyclonedx (= cyclonedx@1.6), "
+                  "cyclonedx@1.5, cyclonedx@1.4, spdx-json (SPDX 2.3)")
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(report::k_sbom_format_names),
+                                                     std::end(report::k_sbom_format_names))));
+  cmd->add_option("-o,--output", opts->output, "Write the SBOM to FILE (atomically) instead of standard output");
+  cmd->add_flag("--timestamp", opts->timestamp,
+                "Record the current time in the SBOM (default: none, so that two runs give identical output)");
+  cmd->add_option("--threads", opts->threads, "Layers analysed in parallel (default: number of CPUs)");
+  cmd->add_option("--max-layer-size", opts->max_layer_bytes, "Refuse layers larger than this many uncompressed bytes")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-layer-entries", opts->max_entries, "Refuse layers with more tar entries than this")
+      ->check(CLI::PositiveNumber);
+  opts->image_opts.add_to(*cmd);
+  cmd->callback([&global, &run, opts] {
+    run = [&global, opts]() -> int {
+      auto format = report::parse_sbom_format(opts->format);
+      if (!format) return report_error(format.error());
+      auto ro = opts->image_opts.to_resolve_options(global);
+      if (!ro) return report_error(ro.error());
+      auto img = image::resolve(opts->image, *ro);
+      if (!img) return report_error(img.error());
+      image::WalkOptions walk;
+      walk.threads = opts->threads;
+      walk.limits.max_layer_bytes = opts->max_layer_bytes;
+      walk.limits.max_entries = opts->max_entries;
+      walk.cache_dir = ro->cache_dir;
+      walk.use_cache = ro->use_cache;
+      auto inv = inventory::catalog(*img, walk);
+      if (!inv) return report_error(inv.error());
+      report::SbomInput in{identity_of(*img), std::move(*inv), IG_VERSION, std::nullopt};
+      if (opts->timestamp) in.timestamp = report::rfc3339_utc_now();
+      if (auto r = emit(report::write_sbom(in, *format), opts->output); !r) return report_error(r.error());
+      return 0;
+    };
+  });
+}
+
+}  // namespace ig::cli

@@ -1,0 +1,25 @@
+# Sourced by the sbom_* integration suites: puts the official CycloneDX JSON
+# schemas in a cache directory and prints that directory.
+#
+# The schemas come from the npm package @cyclonedx/cyclonedx-library (its
+# res/schema folder: bom-1.4/1.5/1.6, spdx and jsf schemas), fetched once with
+# `npm pack` into ${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/npm.
+# The npm registry is reachable from developer machines and CI.
+SBOM_CDX_LIB_VERSION=10.3.0
+
+sbom_schema_dir() {
+  local cache=${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/npm
+  local dir=$cache/cyclonedx-library-$SBOM_CDX_LIB_VERSION
+  if [ ! -f "$dir/package/res/schema/bom-1.6.SNAPSHOT.schema.json" ]; then
+    command -v npm >/dev/null || { echo "npm is missing: run scripts/install-deps" >&2; return 1; }
+    mkdir -p "$cache"
+    local tmp
+    tmp=$(mktemp -d "$cache/fetch.XXXXXX")
+    (cd "$tmp" && npm pack --silent "@cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION" >/dev/null 2>&1) || {
+      rm -rf "$tmp"; echo "npm pack @cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION failed" >&2; return 1; }
+    tar xzf "$tmp"/cyclonedx-cyclonedx-library-*.tgz -C "$tmp" package/res/schema
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  fi
+  echo "$dir/package/res/schema"
+}
