@@ -82,7 +82,7 @@ struct FileResult {
 
 struct WalkLimits {
   uint64_t max_layer_bytes = 64ull << 30;   // uncompressed bytes per layer
-  double max_ratio = 200.0;                 // uncompressed/compressed bytes, checked past ratio_grace
+  double max_ratio = 200.0;                 // uncompressed/compressed bytes, checked past ratio_grace; 0: off
   uint64_t ratio_grace = 256ull << 20;
   uint64_t max_entries = 5'000'000;         // tar entries per layer
 };

@@ -216,14 +216,15 @@ class CheckedLayerStream final : public ByteStream {
     total_ += *n;
     if (hasher_) hasher_->update(buf.data(), *n);
     if (total_ > limits_.max_layer_bytes ||
-        (total_ > limits_.ratio_grace && *compressed_ > 0 &&
+        (limits_.max_ratio > 0 && total_ > limits_.ratio_grace && *compressed_ > 0 &&
          static_cast<double>(total_) > limits_.max_ratio * static_cast<double>(*compressed_))) {
       double ratio = *compressed_ > 0 ? static_cast<double>(total_) / static_cast<double>(*compressed_) : 0.0;
       uint64_t bound = total_ > limits_.max_layer_bytes ? limits_.max_layer_bytes : total_;
       return fail(ErrorCode::invalid_image,
                   "{} expands beyond {} bytes (ratio {:.0f}): possible decompression bomb; raise --max-layer-size "
-                  "if this is a legitimate image",
-                  what_, bound, ratio);
+                  "if this is a legitimate image{}",
+                  what_, bound, ratio,
+                  total_ > limits_.max_layer_bytes ? "" : " (an explicit --max-layer-size also lifts the ratio check)");
     }
     return n;
   }

@@ -174,7 +174,7 @@ class AnalyzingVisitor final : public LayerVisitor {
     try {
       auto r = a.analyze(meta, reader);
       if (!r) {
-        log::warn("{}: {} analyzer could not read '{}': {}", what_, a.name(), meta.path, r.error().message);
+        log::warn("{}: {} analyzer skipped '{}': {}", what_, a.name(), meta.path, r.error().message);
         return;
       }
       if (!r->is_null()) results[meta.path] = std::move(*r);

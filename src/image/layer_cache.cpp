@@ -153,15 +153,59 @@ CacheUsage cache_usage(const fs::path& root) {
   return u;
 }
 
+namespace {
+
+bool is_hex(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// Whether `name` at `depth` (1 = direct child) of cache subdirectory `sub` is
+// something imagegate writes there.
+bool ours(std::string_view sub, int depth, const fs::directory_entry& e) {
+  std::string name = e.path().filename().string();
+  std::error_code ec;
+  bool dir = e.is_directory(ec) && !e.is_symlink(ec);
+  bool file = e.is_regular_file(ec) && !e.is_symlink(ec);
+  bool temp = name.find(".tmp.") != std::string::npos || name.ends_with(".partial");
+  if (sub == "blobs") return depth == 1 ? dir && (name == "sha256" || name == "sha512") : file;
+  if (sub == "analysis") return depth == 1 ? dir && is_hex(name) : file && (name.ends_with(".json") || temp);
+  return depth == 1 && file && temp;  // tmp/
+}
+
+// Finds an entry under `dir` that imagegate did not create, so that a
+// --cache-dir pointed at the wrong directory never deletes a person's files.
+std::optional<fs::path> foreign_entry(const fs::path& dir, std::string_view sub) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 1 || !ours(sub, it.depth() + 1, *it)) return it->path();
+  }
+  if (ec) return dir;
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<CacheUsage> clean_cache(const fs::path& root) {
   CacheUsage before = cache_usage(root);
   for (const char* sub : k_cache_subdirs) {
     fs::path p = root / sub;
     std::error_code ec;
-    // symlink_status: a symlink planted in place of our directory is removed
-    // as a link, never followed into someone else's files.
     auto st = fs::symlink_status(p, ec);
     if (ec || !fs::exists(st)) continue;
+    if (!fs::is_directory(st)) {
+      return fail(ErrorCode::io, "'{}' is not a directory imagegate created: not cleaning it; remove it by hand",
+                  p.string());
+    }
+    if (auto other = foreign_entry(p, sub)) {
+      return fail(ErrorCode::io,
+                  "'{}' holds '{}', which imagegate did not create: not cleaning {}; check --cache-dir or "
+                  "remove it by hand",
+                  p.string(), other->string(), root.string());
+    }
+  }
+  for (const char* sub : k_cache_subdirs) {
+    fs::path p = root / sub;
+    std::error_code ec;
     fs::remove_all(p, ec);
     if (ec) {
       return fail(ErrorCode::io, "cannot remove '{}': {}; check its permissions and remove it by hand", p.string(),

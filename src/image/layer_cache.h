@@ -66,7 +66,7 @@ struct CacheUsage {
 };
 
 // The subdirectories of the cache root that imagegate owns and may delete.
-inline constexpr const char* k_cache_subdirs[] = {"blobs", "analysis"};
+inline constexpr const char* k_cache_subdirs[] = {"blobs", "analysis", "tmp"};
 
 CacheUsage cache_usage(const std::filesystem::path& root);
 // Removes imagegate's own subdirectories of `root` (nothing else). io error
