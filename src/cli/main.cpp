@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   ig::cli::Runner run;
   ig::cli::register_inspect(app, global, run);
   ig::cli::register_cache(app, global, run);
+  ig::cli::register_files(app, global, run);
   ig::cli::register_sbom(app, global, run);
 
   try {

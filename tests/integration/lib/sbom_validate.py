@@ -18,6 +18,17 @@ import os
 import sys
 
 import jsonschema
+import jsonschema._validators
+
+
+def _extras_msg(extras):
+    # Debian bookworm's jsonschema 4.10 sorts the extra items to build this
+    # message, which raises TypeError for objects (CycloneDX 1.5+ licenses are
+    # arrays of objects checked against a oneOf); later releases do not sort.
+    return ", ".join(repr(e) for e in extras), "was" if len(extras) == 1 else "were"
+
+
+jsonschema._validators.extras_msg = _extras_msg
 
 
 def load(path):
