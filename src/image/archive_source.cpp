@@ -101,7 +101,7 @@ bool is_valid_tag(std::string_view t) {
 // Classic archives hold no registry manifest, so one is synthesized: a Docker
 // schema2 manifest whose config is the config file and whose layers are the
 // layer files, each with its real sha256 and size. The image digest is then
-// the sha256 of that synthesized JSON (nlohmann's dump: sorted keys, no spaces),
+// the sha256 of that synthesized JSON (compact, keys in Docker's order),
 // stable for the same archive but not the digest a registry would show. The
 // config digest is Docker's image ID. Newer Docker (v25+) also writes an OCI
 // layout into the archive; then the real manifest whose config matches is used.
@@ -230,13 +230,14 @@ Result<std::shared_ptr<Source>> synthesize(std::shared_ptr<TarFiles> files, cons
     return std::shared_ptr<Source>(std::make_shared<DockerArchiveSource>(files, std::move(*real), std::move(blobs)));
   }
   blobs[config.first] = *config.second;
-  json manifest{{"schemaVersion", 2},
-                {"mediaType", media_type::docker_manifest},
-                {"config",
-                 {{"mediaType", media_type::docker_config},
-                  {"size", config.second->size},
-                  {"digest", config.first}}},
-                {"layers", json::array()}};
+  // Key order as Docker and registries write it, for a manifest a person can read.
+  nlohmann::ordered_json manifest{{"schemaVersion", 2},
+                                  {"mediaType", media_type::docker_manifest},
+                                  {"config",
+                                   {{"mediaType", media_type::docker_config},
+                                    {"size", config.second->size},
+                                    {"digest", config.first}}},
+                                  {"layers", nlohmann::ordered_json::array()}};
   for (const auto& path : e.layers) {
     IG_ASSIGN(auto layer, hash_member(*files, path, "layer"));
     IG_ASSIGN(std::string mt, layer_media_type(*files, *layer.second));

@@ -81,7 +81,11 @@ Result<RawManifest> select_manifest(Source& source, RawManifest root, const Reso
                                     ResolvedImage& img, bool& platform_from_index) {
   RawManifest current = std::move(root);
   for (int depth = 0;; ++depth) {
-    IG_ASSIGN(ManifestKind kind, sniff_manifest_kind(current.bytes, current.media_type));
+    auto kind_or = sniff_manifest_kind(current.bytes, current.media_type);
+    if (!kind_or) {
+      return fail(kind_or.error().with_context(fmt::format("manifest {} from {}", current.digest, source.describe())));
+    }
+    ManifestKind kind = *kind_or;
     if (kind == ManifestKind::image) return current;
     if (depth >= k_max_index_depth) {
       return fail(ErrorCode::invalid_image, "{}: indexes are nested more than {} deep", source.describe(),
