@@ -1,0 +1,441 @@
+#include "vulndb/database.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "util/fs.h"
+#include "vulndb/schema.h"
+#include "vulndb/sqlite.h"
+
+namespace ig::vulndb {
+
+namespace fs = std::filesystem;
+
+struct Database::Impl {
+  Connection conn;
+  Mode mode = Mode::read;
+  bool importing = false;
+  // Statements are prepared on first use and kept for the connection's life.
+  Statement q_affected, q_vuln, q_aliases, q_severities, q_refs, q_kev, q_epss;
+  Statement w_vuln, w_alias, w_severity, w_ref, w_affected, w_kev, w_epss, w_meta;
+
+  Result<Statement*> cached(Statement& s, std::string_view sql) {
+    if (!s) {
+      IG_ASSIGN(s, conn.prepare(sql));
+    }
+    return &s;
+  }
+};
+
+namespace {
+
+std::string json_list(const std::vector<std::string>& v) {
+  if (v.empty()) return "[]";
+  return nlohmann::json(v).dump();
+}
+
+std::vector<std::string> list_from_json(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.size() <= 2) return out;  // "[]" fast path: most rows have no list
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& e : j) {
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+int64_t age_since(const std::string& rfc3339) {
+  if (rfc3339.empty()) return -1;
+  std::tm tm{};
+  if (!strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return -1;
+  time_t then = timegm(&tm);
+  return static_cast<int64_t>(std::time(nullptr) - then);
+}
+
+Result<std::string> meta_value(Connection& c, std::string_view key) {
+  IG_ASSIGN(auto st, c.prepare("SELECT value FROM meta WHERE key = ?"));
+  st.bind(1, key);
+  IG_ASSIGN(bool row, st.step());
+  return row ? std::string(st.text(0)) : std::string();
+}
+
+Result<int64_t> count_rows(Connection& c, std::string_view table) {
+  IG_ASSIGN(auto st, c.prepare(fmt::format("SELECT count(*) FROM {}", table)));
+  IG_ASSIGN(bool row, st.step());
+  return row ? st.int64(0) : 0;
+}
+
+}  // namespace
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+const fs::path& Database::path() const { return impl_->conn.path(); }
+
+Result<Database> Database::open(const fs::path& path, Mode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->mode = mode;
+  if (mode == Mode::read) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      return fail(ErrorCode::not_found,
+                  "no vulnerability database at {}: run `imagegate db import SOURCE` to create one, or pass --db FILE",
+                  path.string());
+    }
+    IG_ASSIGN(impl->conn, Connection::open(path, SQLITE_OPEN_READONLY));
+    IG_ASSIGN(int version, schema_version(impl->conn));
+    if (version > k_schema_version) return fail(too_new_error(path, version));
+    if (version == 0) {
+      return fail(ErrorCode::usage, "{} is not an imagegate vulnerability database (it has no schema); pass the "
+                  "right --db FILE or create one with `imagegate db import`", path.string());
+    }
+    if (version < k_schema_version) {
+      return fail(ErrorCode::usage, "database {} has schema version {}, older than this imagegate's {}: run any "
+                  "`imagegate db import` to upgrade it in place, or `imagegate db pull`", path.string(), version,
+                  k_schema_version);
+    }
+    return Database(std::move(impl));
+  }
+  if (path.has_parent_path()) IG_TRY(make_dirs(path.parent_path()));
+  IG_ASSIGN(impl->conn, Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  IG_ASSIGN(int version, schema_version(impl->conn));
+  if (version > k_schema_version) return fail(too_new_error(path, version));
+  // WAL lets the matcher read while an import runs; NORMAL sync is safe with WAL.
+  IG_TRY(impl->conn.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"));
+  IG_TRY(migrate(impl->conn));
+  return Database(std::move(impl));
+}
+
+Result<std::vector<AffectedRecord>> Database::affected(std::string_view ecosystem, std::string_view distro_release,
+                                                       std::string_view package) {
+  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_affected,
+                                          "SELECT vuln_id, version_type, ranges, versions, fixed_versions, status, "
+                                          "severity, source_ecosystem FROM affected WHERE ecosystem = ? AND "
+                                          "distro_release = ? AND package = ? ORDER BY vuln_id, id"));
+  st->bind(1, ecosystem);
+  st->bind(2, distro_release);
+  st->bind(3, package);
+  std::vector<AffectedRecord> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) {
+      st->reset();
+      return fail(row.error());
+    }
+    if (!*row) break;
+    AffectedRecord r;
+    r.vuln_id = st->text(0);
+    r.ecosystem = ecosystem;
+    r.distro_release = distro_release;
+    r.package = package;
+    r.version_type = st->text(1);
+    r.ranges = ranges_from_json(st->text(2));
+    r.versions = list_from_json(st->text(3));
+    r.fixed_versions = list_from_json(st->text(4));
+    r.status = parse_fix_status(st->text(5)).value_or(FixStatus::affected);
+    r.severity = st->text(6);
+    r.source_ecosystem = st->text(7);
+    out.push_back(std::move(r));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::optional<Vulnerability>> Database::vulnerability(std::string_view id) {
+  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_vuln,
+                                          "SELECT summary, details, published, modified, withdrawn, primary_url "
+                                          "FROM vulnerabilities WHERE id = ?"));
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row || !*row) {
+    st->reset();
+    if (!row) return fail(row.error());
+    return std::optional<Vulnerability>();
+  }
+  Vulnerability v;
+  v.id = id;
+  v.summary = st->text(0);
+  v.details = st->text(1);
+  v.published = st->text(2);
+  v.modified = st->text(3);
+  v.withdrawn = st->text(4);
+  v.primary_url = st->text(5);
+  st->reset();
+
+  IG_ASSIGN(st, impl_->cached(impl_->q_aliases, "SELECT alias FROM aliases WHERE vuln_id = ? ORDER BY alias"));
+  st->bind(1, id);
+  for (auto r = st->step(); r && *r; r = st->step()) v.aliases.emplace_back(st->text(0));
+  st->reset();
+
+  IG_ASSIGN(st, impl_->cached(impl_->q_severities,
+                              "SELECT source, type, vector, score, rating FROM severities WHERE vuln_id = ? "
+                              "ORDER BY type DESC, source"));
+  st->bind(1, id);
+  for (auto r = st->step(); r && *r; r = st->step()) {
+    Severity s{std::string(st->text(0)), std::string(st->text(1)), std::string(st->text(2)), std::nullopt,
+               std::string(st->text(4))};
+    if (!st->is_null(3)) s.score = st->real(3);
+    v.severities.push_back(std::move(s));
+  }
+  st->reset();
+
+  IG_ASSIGN(st, impl_->cached(impl_->q_refs, "SELECT url, type FROM vuln_references WHERE vuln_id = ? ORDER BY url"));
+  st->bind(1, id);
+  for (auto r = st->step(); r && *r; r = st->step()) {
+    v.references.push_back({std::string(st->text(0)), std::string(st->text(1))});
+  }
+  st->reset();
+  return std::optional<Vulnerability>(std::move(v));
+}
+
+Result<Enrichment> Database::enrichment(std::string_view cve) {
+  Enrichment e;
+  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_kev,
+                                          "SELECT vendor, product, name, date_added, due_date, required_action, "
+                                          "known_ransomware FROM kev WHERE cve = ?"));
+  st->bind(1, cve);
+  auto row = st->step();
+  if (row && *row) {
+    e.kev = KevEntry{std::string(cve),          std::string(st->text(0)), std::string(st->text(1)),
+                     std::string(st->text(2)),  std::string(st->text(3)), std::string(st->text(4)),
+                     std::string(st->text(5)),  std::string(st->text(6))};
+  }
+  st->reset();
+  if (!row) return fail(row.error());
+  IG_ASSIGN(st, impl_->cached(impl_->q_epss, "SELECT score, percentile FROM epss WHERE cve = ?"));
+  st->bind(1, cve);
+  row = st->step();
+  if (row && *row) e.epss = EpssEntry{std::string(cve), st->real(0), st->real(1)};
+  st->reset();
+  if (!row) return fail(row.error());
+  return e;
+}
+
+Result<DatabaseStatus> Database::status() {
+  auto& c = impl_->conn;
+  DatabaseStatus s;
+  s.path = c.path().string();
+  IG_ASSIGN(s.schema_version, schema_version(c));
+  IG_ASSIGN(s.built_at, meta_value(c, "built_at"));
+  IG_ASSIGN(s.updated_at, meta_value(c, "updated_at"));
+  s.age_seconds = age_since(s.built_at.empty() ? s.updated_at : s.built_at);
+  IG_ASSIGN(auto st, c.prepare("SELECT name, kind, location, records, imported_at FROM sources ORDER BY name"));
+  while (true) {
+    IG_ASSIGN(bool row, st.step());
+    if (!row) break;
+    s.sources.push_back({std::string(st.text(0)), std::string(st.text(1)), std::string(st.text(2)), st.int64(3),
+                         std::string(st.text(4))});
+  }
+  IG_ASSIGN(s.vulnerabilities, count_rows(c, "vulnerabilities"));
+  IG_ASSIGN(s.affected, count_rows(c, "affected"));
+  IG_ASSIGN(s.kev, count_rows(c, "kev"));
+  IG_ASSIGN(s.epss, count_rows(c, "epss"));
+  return s;
+}
+
+Result<void> Database::build_into(const fs::path& out, std::string_view builder, bool force) {
+  std::error_code ec;
+  if (fs::exists(out, ec) && !force) {
+    return fail(ErrorCode::usage, "{} already exists: choose another --output or pass --force to replace it",
+                out.string());
+  }
+  if (out.has_parent_path()) IG_TRY(make_dirs(out.parent_path()));
+  fs::path tmp = out;
+  tmp += fmt::format(".tmp-{}", getpid());
+  fs::remove(tmp, ec);
+  IG_ASSIGN(auto sources_status, status());
+  {
+    IG_ASSIGN(auto st, impl_->conn.prepare("VACUUM INTO ?"));
+    st.bind(1, std::string_view(tmp.string()));
+    auto r = st.run();
+    if (!r) {
+      fs::remove(tmp, ec);
+      return fail(r.error().with_context(fmt::format("writing {}", out.string())));
+    }
+  }
+  auto finish = [&]() -> Result<void> {
+    IG_ASSIGN(auto c, Connection::open(tmp, SQLITE_OPEN_READWRITE));
+    nlohmann::json srcs = nlohmann::json::array();
+    for (const auto& s : sources_status.sources) {
+      srcs.push_back({{"name", s.name}, {"kind", s.kind}, {"records", s.records}, {"imported_at", s.imported_at}});
+    }
+    IG_ASSIGN(auto st, c.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
+    std::pair<std::string, std::string> kv[] = {{"schema_version", std::to_string(k_schema_version)},
+                                                {"built_at", utc_now()},
+                                                {"builder", std::string(builder)},
+                                                {"sources", srcs.dump()}};
+    for (const auto& [k, v] : kv) {
+      st.bind(1, std::string_view(k));
+      st.bind(2, std::string_view(v));
+      IG_TRY(st.run());
+    }
+    // A shipped file is read-only in use: no WAL side files needed.
+    return c.exec("PRAGMA journal_mode=DELETE");
+  };
+  auto done = finish();
+  if (done) {
+    fs::rename(tmp, out, ec);
+    if (ec) done = fail(ErrorCode::io, "cannot move {} into place as {}: {}", tmp.string(), out.string(), ec.message());
+  }
+  if (!done) fs::remove(tmp, ec);
+  return done;
+}
+
+Result<ImportSession> Database::begin_import(std::string_view name, std::string_view kind,
+                                             std::string_view location) {
+  if (impl_->mode != Mode::write) {
+    return fail(ErrorCode::internal, "database {} was opened read-only; imports need Mode::write", path().string());
+  }
+  if (impl_->importing) return fail(ErrorCode::internal, "an import is already running on this connection");
+  auto& c = impl_->conn;
+  IG_TRY(c.exec("BEGIN IMMEDIATE"));
+  impl_->importing = true;
+  ImportSession session(this, std::string(name), std::string(kind), std::string(location));
+  for (const char* sql : {"DELETE FROM affected WHERE feed = ?", "DELETE FROM severities WHERE feed = ?"}) {
+    IG_ASSIGN(auto st, c.prepare(sql));
+    st.bind(1, name);
+    IG_TRY(st.run());
+  }
+  if (kind == "kev") IG_TRY(c.exec("DELETE FROM kev"));
+  if (kind == "epss") IG_TRY(c.exec("DELETE FROM epss"));
+  return session;
+}
+
+ImportSession::ImportSession(ImportSession&& o) noexcept
+    : db_(o.db_), name_(std::move(o.name_)), kind_(std::move(o.kind_)), location_(std::move(o.location_)),
+      records_(o.records_), open_(o.open_) {
+  o.open_ = false;
+}
+
+ImportSession::~ImportSession() {
+  if (open_) {
+    (void)db_->impl_->conn.exec("ROLLBACK");
+    db_->impl_->importing = false;
+  }
+}
+
+Result<void> ImportSession::add(const Advisory& a) {
+  auto& d = *db_->impl_;
+  const auto& v = a.vuln;
+  IG_ASSIGN(Statement * st,
+            d.cached(d.w_vuln,
+                     "INSERT INTO vulnerabilities(id, summary, details, published, modified, withdrawn, primary_url, "
+                     "feed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET "
+                     "summary = CASE WHEN ?2 <> '' THEN ?2 ELSE summary END, "
+                     "details = CASE WHEN ?3 <> '' THEN ?3 ELSE details END, "
+                     "published = CASE WHEN ?4 <> '' THEN ?4 ELSE published END, "
+                     "modified = CASE WHEN ?5 <> '' THEN ?5 ELSE modified END, "
+                     "withdrawn = CASE WHEN ?6 <> '' THEN ?6 ELSE withdrawn END, "
+                     "primary_url = CASE WHEN ?7 <> '' THEN ?7 ELSE primary_url END, feed = ?8"));
+  std::string_view fields[] = {v.id, v.summary, v.details, v.published, v.modified, v.withdrawn, v.primary_url, name_};
+  for (int i = 0; i < 8; ++i) st->bind(i + 1, fields[i]);
+  IG_TRY(st->run());
+
+  IG_ASSIGN(st, d.cached(d.w_alias, "INSERT OR IGNORE INTO aliases(vuln_id, alias) VALUES(?, ?)"));
+  for (const auto& alias : v.aliases) {
+    st->bind(1, std::string_view(v.id));
+    st->bind(2, std::string_view(alias));
+    IG_TRY(st->run());
+  }
+  IG_ASSIGN(st, d.cached(d.w_severity,
+                         "INSERT OR REPLACE INTO severities(vuln_id, source, type, vector, score, rating, feed) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+  for (const auto& s : v.severities) {
+    std::string_view f[] = {v.id, s.source, s.type, s.vector};
+    for (int i = 0; i < 4; ++i) st->bind(i + 1, f[i]);
+    st->bind(5, s.score);
+    st->bind(6, std::string_view(s.rating));
+    st->bind(7, std::string_view(name_));
+    IG_TRY(st->run());
+  }
+  IG_ASSIGN(st, d.cached(d.w_ref, "INSERT OR IGNORE INTO vuln_references(vuln_id, url, type) VALUES(?, ?, ?)"));
+  for (const auto& r : v.references) {
+    st->bind(1, std::string_view(v.id));
+    st->bind(2, std::string_view(r.url));
+    st->bind(3, std::string_view(r.type));
+    IG_TRY(st->run());
+  }
+  IG_ASSIGN(st, d.cached(d.w_affected,
+                         "INSERT INTO affected(vuln_id, ecosystem, distro_release, package, version_type, ranges, "
+                         "versions, fixed_versions, status, severity, source_ecosystem, feed) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  if (v.withdrawn.empty()) {
+    for (const auto& r : a.affected) {
+      std::string ranges = ranges_to_json(r.ranges), versions = json_list(r.versions),
+                  fixed = json_list(r.fixed_versions);
+      std::string_view f[] = {v.id,     r.ecosystem, r.distro_release,          r.package, r.version_type, ranges,
+                              versions, fixed,       fix_status_name(r.status), r.severity, r.source_ecosystem, name_};
+      for (int i = 0; i < 12; ++i) st->bind(i + 1, f[i]);
+      IG_TRY(st->run());
+    }
+  }
+  ++records_;
+  return {};
+}
+
+Result<void> ImportSession::add_kev(const KevEntry& e) {
+  auto& d = *db_->impl_;
+  IG_ASSIGN(Statement * st, d.cached(d.w_kev,
+                                     "INSERT OR REPLACE INTO kev(cve, vendor, product, name, date_added, due_date, "
+                                     "required_action, known_ransomware) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+  std::string_view f[] = {e.cve, e.vendor, e.product, e.name, e.date_added, e.due_date, e.required_action,
+                          e.known_ransomware};
+  for (int i = 0; i < 8; ++i) st->bind(i + 1, f[i]);
+  IG_TRY(st->run());
+  ++records_;
+  return {};
+}
+
+Result<void> ImportSession::add_epss(const EpssEntry& e) {
+  auto& d = *db_->impl_;
+  IG_ASSIGN(Statement * st, d.cached(d.w_epss, "INSERT OR REPLACE INTO epss(cve, score, percentile) VALUES(?, ?, ?)"));
+  st->bind(1, std::string_view(e.cve));
+  st->bind(2, e.score);
+  st->bind(3, e.percentile);
+  IG_TRY(st->run());
+  ++records_;
+  return {};
+}
+
+Result<void> ImportSession::set_meta(std::string_view key, std::string_view value) {
+  auto& d = *db_->impl_;
+  IG_ASSIGN(Statement * st, d.cached(d.w_meta, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
+  st->bind(1, key);
+  st->bind(2, value);
+  return st->run();
+}
+
+Result<void> ImportSession::commit() {
+  auto& c = db_->impl_->conn;
+  std::string now = utc_now();
+  IG_ASSIGN(auto st, c.prepare("INSERT OR REPLACE INTO sources(name, kind, location, records, imported_at) "
+                               "VALUES(?, ?, ?, ?, ?)"));
+  st.bind(1, std::string_view(name_));
+  st.bind(2, std::string_view(kind_));
+  st.bind(3, std::string_view(location_));
+  st.bind(4, records_);
+  st.bind(5, std::string_view(now));
+  IG_TRY(st.run());
+  IG_TRY(set_meta("updated_at", now));
+  IG_TRY(c.exec("COMMIT"));
+  open_ = false;
+  db_->impl_->importing = false;
+  return {};
+}
+
+}  // namespace ig::vulndb

@@ -1,0 +1,119 @@
+// The embedded vulnerability database: one SQLite file holding advisories,
+// the (ecosystem, release, package) records they affect, and enrichment (CISA
+// KEV, EPSS). Importers write through ImportSession; the matcher reads with
+// Database::affected(), which is built for ~10k lookups in well under 100 ms.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+#include "vulndb/model.h"
+
+namespace ig::vulndb {
+
+struct SourceStatus {
+  std::string name;      // "osv:/data/all.zip", or the --name given at import
+  std::string kind;      // osv, secdb, debian, kev, epss
+  std::string location;  // what was imported
+  int64_t records = 0;
+  std::string imported_at;  // RFC 3339 UTC
+};
+
+struct DatabaseStatus {
+  std::string path;
+  int schema_version = 0;
+  std::string built_at;    // set by `db build`; "" for a working database
+  std::string updated_at;  // last import
+  int64_t age_seconds = -1;  // since built_at (or updated_at); -1 when never written
+  std::vector<SourceStatus> sources;
+  int64_t vulnerabilities = 0;
+  int64_t affected = 0;
+  int64_t kev = 0;
+  int64_t epss = 0;
+};
+
+class Database;
+
+// One import of one source, in one transaction. Beginning it drops what the
+// same source imported before, so a re-import replaces rather than adds; the
+// old data stays visible to readers until commit(). Destroying an uncommitted
+// session rolls it back.
+class ImportSession {
+ public:
+  ImportSession(ImportSession&&) noexcept;
+  ImportSession& operator=(ImportSession&&) = delete;
+  ImportSession(const ImportSession&) = delete;
+  ~ImportSession();
+
+  Result<void> add(const Advisory& a);
+  Result<void> add_kev(const KevEntry& e);
+  Result<void> add_epss(const EpssEntry& e);
+  // Records extra facts about the source in meta (e.g. the EPSS model version).
+  Result<void> set_meta(std::string_view key, std::string_view value);
+  // Commits and records the source's record count in `sources`.
+  Result<void> commit();
+  int64_t records() const { return records_; }
+
+ private:
+  friend class Database;
+  ImportSession(Database* db, std::string name, std::string kind, std::string location)
+      : db_(db), name_(std::move(name)), kind_(std::move(kind)), location_(std::move(location)) {}
+  Database* db_;
+  std::string name_, kind_, location_;
+  int64_t records_ = 0;
+  bool open_ = true;
+};
+
+class Database {
+ public:
+  enum class Mode { read, write };
+
+  // Opens `path`. Mode::write creates the file (and its directory) if needed and
+  // migrates it to k_schema_version. Mode::read needs an existing database of
+  // exactly this schema version: not_found when the file is missing, usage
+  // (with the fix) when it is newer or older than this imagegate understands.
+  static Result<Database> open(const std::filesystem::path& path, Mode mode);
+
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  // Records for one package, ranges parsed, withdrawn advisories excluded.
+  // `package` must already be normalised (normalize_package_name). Ordered by
+  // vulnerability id. An unknown package gives an empty vector.
+  Result<std::vector<AffectedRecord>> affected(std::string_view ecosystem, std::string_view distro_release,
+                                               std::string_view package);
+  // Details of one vulnerability, or nullopt when unknown.
+  Result<std::optional<Vulnerability>> vulnerability(std::string_view id);
+  // KEV and EPSS facts for a CVE id (either may be absent).
+  Result<Enrichment> enrichment(std::string_view cve);
+
+  Result<DatabaseStatus> status();
+
+  // Writes a compact, self-contained copy to `out` (VACUUM INTO a temporary
+  // file beside it, then rename) with meta filled: schema_version, built_at,
+  // builder, sources. Refuses to overwrite an existing file unless `force`.
+  Result<void> build_into(const std::filesystem::path& out, std::string_view builder, bool force);
+
+  // Starts importing source `name` of `kind` read from `location`. Needs Mode::write.
+  Result<ImportSession> begin_import(std::string_view name, std::string_view kind, std::string_view location);
+
+  const std::filesystem::path& path() const;
+
+ private:
+  friend class ImportSession;
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Current time as RFC 3339 UTC, to the second ("2024-05-01T12:00:00Z").
+std::string utc_now();
+
+}  // namespace ig::vulndb

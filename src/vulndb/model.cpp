@@ -1,0 +1,98 @@
+#include "vulndb/model.h"
+
+#include <cctype>
+
+namespace ig::vulndb {
+
+const char* fix_status_name(FixStatus s) {
+  switch (s) {
+    case FixStatus::fixed: return "fixed";
+    case FixStatus::affected: return "affected";
+    case FixStatus::will_not_fix: return "will_not_fix";
+    case FixStatus::fix_deferred: return "fix_deferred";
+    case FixStatus::end_of_life: return "end_of_life";
+    case FixStatus::not_affected: return "not_affected";
+  }
+  return "affected";
+}
+
+std::optional<FixStatus> parse_fix_status(std::string_view s) {
+  for (auto st : {FixStatus::fixed, FixStatus::affected, FixStatus::will_not_fix, FixStatus::fix_deferred,
+                  FixStatus::end_of_life, FixStatus::not_affected}) {
+    if (s == fix_status_name(st)) return st;
+  }
+  return std::nullopt;
+}
+
+std::string normalize_package_name(std::string_view ecosystem, std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  if (ecosystem == "pypi") {
+    bool in_sep = false;
+    for (char c : name) {
+      if (c == '-' || c == '_' || c == '.') {
+        if (!in_sep) out += '-';
+        in_sep = true;
+      } else {
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        in_sep = false;
+      }
+    }
+    return out;
+  }
+  bool fold = ecosystem == "npm" || ecosystem == "composer" || ecosystem == "nuget" || ecosystem == "cargo" ||
+              ecosystem == "deb";
+  for (char c : name) out += fold ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  return out;
+}
+
+namespace {
+const char* event_key(RangeEvent::Kind k) {
+  switch (k) {
+    case RangeEvent::Kind::introduced: return "introduced";
+    case RangeEvent::Kind::fixed: return "fixed";
+    case RangeEvent::Kind::last_affected: return "last_affected";
+    case RangeEvent::Kind::limit: return "limit";
+  }
+  return "introduced";
+}
+}  // namespace
+
+std::string ranges_to_json(const std::vector<VersionRange>& ranges) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& r : ranges) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : r.events) events.push_back({{event_key(e.kind), e.version}});
+    arr.push_back({{"type", r.type}, {"events", std::move(events)}});
+  }
+  return arr.dump();
+}
+
+std::vector<VersionRange> ranges_from_json(std::string_view text) {
+  std::vector<VersionRange> out;
+  auto arr = nlohmann::json::parse(text, nullptr, false);
+  if (!arr.is_array()) return out;
+  for (const auto& r : arr) {
+    if (!r.is_object()) continue;
+    VersionRange vr;
+    if (auto t = r.find("type"); t != r.end() && t->is_string()) vr.type = t->get<std::string>();
+    if (auto ev = r.find("events"); ev != r.end() && ev->is_array()) {
+      for (const auto& e : *ev) {
+        if (!e.is_object() || e.empty() || !e.begin().value().is_string()) continue;
+        const std::string& k = e.begin().key();
+        RangeEvent re;
+        if (k == "introduced") re.kind = RangeEvent::Kind::introduced;
+        else if (k == "fixed") re.kind = RangeEvent::Kind::fixed;
+        else if (k == "last_affected") re.kind = RangeEvent::Kind::last_affected;
+        else if (k == "limit") re.kind = RangeEvent::Kind::limit;
+        else continue;
+        re.version = e.begin().value().get<std::string>();
+        vr.events.push_back(std::move(re));
+      }
+    }
+    out.push_back(std::move(vr));
+  }
+  return out;
+}
+
+}  // namespace ig::vulndb
