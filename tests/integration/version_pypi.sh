@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# PEP 440 ordering and validity against Python's packaging.version.Version.
+set -euo pipefail
+source "$IG_SOURCE_DIR/tests/integration/lib/version_check.sh"
+/usr/bin/python3 -c 'import packaging.version' 2>/dev/null || { echo "python3-packaging not installed"; exit 77; }
+VERSION_WORK=$(mktemp -d); trap 'rm -rf "$VERSION_WORK"' EXIT
+version_check pypi pypi 4000
