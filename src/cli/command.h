@@ -41,6 +41,7 @@ using Runner = std::function<int()>;
 void register_inspect(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_cache(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_files(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_version(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run);
 
 // Prints `e` for a person and returns its exit code.

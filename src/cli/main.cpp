@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ig::cli::register_inspect(app, global, run);
   ig::cli::register_cache(app, global, run);
   ig::cli::register_files(app, global, run);
+  ig::cli::register_version(app, global, run);
   ig::cli::register_sbom(app, global, run);
 
   try {
