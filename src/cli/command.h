@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ namespace ig::cli {
 
 struct GlobalOptions {
   std::string cache_dir;
+  std::string db;  // --db / $IMAGEGATE_DB; "" means <cache_dir>/db/imagegate.db (see database_path)
   bool quiet = false;
   bool debug = false;
 };
@@ -40,9 +42,14 @@ using Runner = std::function<int()>;
 // Each command file defines one of these; main.cpp calls them all.
 void register_inspect(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_cache(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_db(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_files(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_version(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run);
+
+// The vulnerability database file: --db, else $IMAGEGATE_DB, else
+// <cache dir>/db/imagegate.db. Defined in db.cpp.
+std::filesystem::path database_path(const GlobalOptions& global);
 
 // Prints `e` for a person and returns its exit code.
 int report_error(const Error& e);

@@ -15,12 +15,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   ig::cli::GlobalOptions global;
   app.add_option("--cache-dir", global.cache_dir, "Cache directory (default $XDG_CACHE_HOME/imagegate)");
+  app.add_option("--db", global.db, "Vulnerability database file (default <cache dir>/db/imagegate.db)")
+      ->envname("IMAGEGATE_DB");
   app.add_flag("-q,--quiet", global.quiet, "Print only errors");
   app.add_flag("--debug", global.debug, "Print debug diagnostics");
 
   ig::cli::Runner run;
   ig::cli::register_inspect(app, global, run);
   ig::cli::register_cache(app, global, run);
+  ig::cli::register_db(app, global, run);
   ig::cli::register_files(app, global, run);
   ig::cli::register_version(app, global, run);
   ig::cli::register_sbom(app, global, run);
