@@ -98,10 +98,84 @@ Package make_package(std::string_view ecosystem, std::string name, std::string v
   return p;
 }
 
+std::string json_string(const nlohmann::json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+bool json_true(const nlohmann::json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_boolean() && it->get<bool>();
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
+size_t utf8_seq(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t n = (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if ((c == 0xe0 && b1 < 0xa0) || (c == 0xed && b1 > 0x9f) || (c == 0xf0 && b1 < 0x90) || (c == 0xf4 && b1 > 0x8f)) {
+    return 0;  // overlong, surrogate or beyond U+10FFFF
+  }
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  }
+  return n;
+}
+
+bool fix_utf8(std::string& s) {
+  bool changed = false;
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_seq(s, i);
+    if (n == 0) {
+      if (!changed) out.assign(s, 0, i);
+      changed = true;
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (changed) out.append(s, i, n);
+    i += n;
+  }
+  if (changed) s = std::move(out);
+  return changed;
+}
+
+}  // namespace
+
+void sanitize_utf8(nlohmann::json& j) {
+  if (j.is_string()) {
+    fix_utf8(j.get_ref<std::string&>());
+  } else if (j.is_array()) {
+    for (auto& v : j) sanitize_utf8(v);
+  } else if (j.is_object()) {
+    bool bad_key = false;
+    for (auto& [k, v] : j.items()) {
+      sanitize_utf8(v);
+      std::string key = k;
+      bad_key |= fix_utf8(key);
+    }
+    if (!bad_key) return;
+    nlohmann::json fixed = nlohmann::json::object();  // keys are immutable: rebuild
+    for (auto& [k, v] : j.items()) {
+      std::string key = k;
+      fix_utf8(key);
+      fixed[key] = std::move(v);
+    }
+    j = std::move(fixed);
+  }
+}
+
 nlohmann::json packages_result(const std::vector<Package>& pkgs) {
   if (pkgs.empty()) return nullptr;
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& p : pkgs) arr.push_back(p);
+  sanitize_utf8(arr);
   return nlohmann::json{{"packages", std::move(arr)}};
 }
 

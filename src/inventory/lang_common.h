@@ -42,7 +42,16 @@ void add_license(std::vector<std::string>& licenses, std::string_view license);
 // (inventory::package_purl) set.
 Package make_package(std::string_view ecosystem, std::string name, std::string version, std::string_view path);
 
-// {"packages": [ ... ]}, or null when `pkgs` is empty (nothing to keep).
+// obj[key] when it is a string ("" otherwise); REQUIRES obj to be an object.
+std::string json_string(const nlohmann::json& obj, const char* key);
+// Whether obj[key] is the boolean true (untrusted JSON: never throws).
+bool json_true(const nlohmann::json& obj, const char* key);
+
+// Replaces invalid UTF-8 in every string (and object key) of `j` with U+FFFD,
+// so that text copied from untrusted files can always be serialised.
+void sanitize_utf8(nlohmann::json& j);
+
+// {"packages": [ ... ]} (strings made valid UTF-8), or null when `pkgs` is empty (nothing to keep).
 nlohmann::json packages_result(const std::vector<Package>& pkgs);
 
 }  // namespace ig::inventory::lang

@@ -39,7 +39,7 @@ Result<std::vector<Package>> parse_deps_json(std::string_view content, std::stri
   auto libs = doc.find("libraries");
   if (libs == doc.end() || !libs->is_object()) return out;
   for (const auto& [key, lib] : libs->items()) {
-    if (!lib.is_object() || lib.value("type", std::string()) != "package") continue;
+    if (!lib.is_object() || json_string(lib, "type") != "package") continue;
     size_t slash = key.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == key.size()) continue;
     std::string name = key.substr(0, slash), version = key.substr(slash + 1);

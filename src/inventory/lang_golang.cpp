@@ -87,7 +87,7 @@ Result<std::string> read_go_string(StreamWindow& w, const ElfFile& elf, uint64_t
   return std::string(w.view(*data_off, len));
 }
 
-// Scans [seg.offset, seg.offset+seg.filesz) for the magic at 16-byte alignment.
+// Scans [seg.offset, seg.offset+seg.filesz) for the magic at a 16-byte aligned offset.
 Result<std::optional<uint64_t>> find_magic(StreamWindow& w, const ElfSegment& seg, bool retain) {
   uint64_t pos = seg.offset;
   uint64_t seg_end = seg.offset + seg.filesz;
@@ -99,13 +99,13 @@ Result<std::optional<uint64_t>> find_magic(StreamWindow& w, const ElfSegment& se
     chunk_end = std::min(chunk_end, w.end());
     if (chunk_end < pos + k_header_size) break;
     std::string_view chunk = w.view(pos, chunk_end - pos);
-    size_t i = 0;
-    while ((i = chunk.find(k_magic, i)) != std::string_view::npos) {
-      if ((i % k_align) == 0 && i + k_header_size <= chunk.size()) return std::optional<uint64_t>(pos + i);
-      i = (i + k_align) & ~(k_align - 1);
+    // Aligned in the file (and in memory), not relative to the segment start,
+    // which the linker need not align (e.g. after .data.rel.ro in RELRO).
+    for (size_t i = chunk.find(k_magic); i != std::string_view::npos; i = chunk.find(k_magic, i + 1)) {
+      if (((pos + i) % k_align) == 0 && i + k_header_size <= chunk.size()) return std::optional<uint64_t>(pos + i);
     }
     if (!ok) break;
-    pos += k_scan_chunk;  // a multiple of k_align, so alignment is kept
+    pos += k_scan_chunk;  // chunks overlap by k_header_size, so no match is split
   }
   return std::optional<uint64_t>();
 }
@@ -154,6 +154,9 @@ std::vector<Package> parse_go_modinfo(std::string_view go_version, std::string_v
       if (f[0] == "mod") out.back().extra["main"] = true;
       if (f.size() >= 4 && !f[3].empty()) out.back().extra["sum"] = std::string(f[3]);
       last = out.size() - 1;
+    } else if (f[0] == "=>" && f.size() >= 3 && last != k_none && f[2].empty()) {
+      out[last].extra["replace"] = {{"path", std::string(f[1])}};  // a local directory: no version to report
+      last = k_none;
     } else if (f[0] == "=>" && f.size() >= 3 && last != k_none) {
       Package& p = out[last];
       p.extra["replaced"] = {{"path", p.name}, {"version", p.version}};
@@ -170,19 +173,18 @@ std::vector<Package> parse_go_modinfo(std::string_view go_version, std::string_v
     }
   }
   std::string toolchain(go_version.substr(0, go_version.find(' ')));  // "go1.22.1 X:boringcrypto"
-  for (auto& p : out) {
-    if (!p.extra.contains("main")) continue;
-    if (!main_package.empty()) p.extra["main_package"] = main_package;
-    if (!build.empty()) p.extra["build"] = build;
-  }
   if (toolchain.size() > 2 && toolchain.substr(0, 2) == "go") {
-    std::string version = "v" + toolchain.substr(2);
-    Package std_pkg = make_package("golang", "stdlib", version, path);
-    std_pkg.extra["go_version"] = std::string(go_version);
-    out.push_back(std::move(std_pkg));
+    out.push_back(make_package("golang", "stdlib", "v" + toolchain.substr(2), path));
   }
+  // Binaries built outside module mode (GOPATH, as Debian does) have no main
+  // module: the binary's details then go on the stdlib entry.
+  auto main_it = std::find_if(out.begin(), out.end(), [](const Package& p) { return p.extra.contains("main"); });
+  Package* carrier = main_it != out.end() ? &*main_it : nullptr;
+  if (carrier == nullptr && !out.empty() && out.back().name == "stdlib") carrier = &out.back();
+  if (carrier != nullptr && !main_package.empty()) carrier->extra["main_package"] = main_package;
+  if (carrier != nullptr && !build.empty()) carrier->extra["build"] = build;
   for (auto& p : out) {
-    if (!toolchain.empty()) p.extra["go_version"] = std::string(go_version);
+    if (!go_version.empty()) p.extra["go_version"] = std::string(go_version);
   }
   return out;
 }

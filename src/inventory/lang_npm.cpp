@@ -15,11 +15,6 @@ constexpr uint64_t k_max_package_json = 4ull << 20;
 constexpr uint64_t k_max_lockfile = 64ull << 20;
 constexpr int k_max_v1_depth = 128;
 
-std::string json_string(const nlohmann::json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
 
 // "license": "MIT" | {"type": "MIT"}; legacy "licenses": ["MIT"] | [{"type": "MIT"}].
 void collect_licenses(const nlohmann::json& obj, std::vector<std::string>& out) {
@@ -64,7 +59,7 @@ void lock_v1(const nlohmann::json& deps, std::string_view path, int depth, std::
     if (!name.empty() && !version.empty()) {
       Package p = make_package("npm", name, version, path);
       p.extra["lockfile"] = true;
-      if (dep.value("dev", false)) p.extra["dev"] = true;
+      if (json_true(dep, "dev")) p.extra["dev"] = true;
       out.push_back(std::move(p));
     }
     if (auto it = dep.find("dependencies"); it != dep.end()) lock_v1(*it, path, depth + 1, out);
@@ -73,15 +68,18 @@ void lock_v1(const nlohmann::json& deps, std::string_view path, int depth, std::
 
 void lock_v2(const nlohmann::json& packages, std::string_view path, std::vector<Package>& out) {
   for (const auto& [key, entry] : packages.items()) {
-    if (!entry.is_object() || entry.value("link", false)) continue;
+    if (!entry.is_object() || json_true(entry, "link")) continue;
+    // Only installed paths: not the project itself ("") nor workspace folders.
+    std::string_view installed_as = name_from_lock_key(key);
+    if (installed_as.empty()) continue;
     std::string name = json_string(entry, "name");  // set for aliases ("npm:real@1")
-    if (name.empty()) name = std::string(name_from_lock_key(key));
+    if (name.empty()) name = std::string(installed_as);
     std::string version = json_string(entry, "version");
     if (name.empty() || version.empty()) continue;
     Package p = make_package("npm", name, version, path);
     collect_licenses(entry, p.licenses);
     p.extra["lockfile"] = true;
-    if (entry.value("dev", false)) p.extra["dev"] = true;
+    if (json_true(entry, "dev")) p.extra["dev"] = true;
     out.push_back(std::move(p));
   }
 }

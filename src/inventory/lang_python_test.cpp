@@ -1,0 +1,85 @@
+// Python cataloger on metadata shapes and on Debian's own installed dist-info.
+#include "inventory/lang_python.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "inventory/lang_test_util.h"
+
+namespace ig::inventory::lang {
+namespace {
+
+using testing::analyze;
+
+TEST(LangPython, Pep503) {
+  EXPECT_EQ(pep503_normalize("PyYAML"), "pyyaml");
+  EXPECT_EQ(pep503_normalize("zope.interface"), "zope-interface");
+  EXPECT_EQ(pep503_normalize("Foo__Bar-.baz"), "foo-bar-baz");
+}
+
+TEST(LangPython, HeaderShapes) {
+  auto a = make_python_analyzer();
+  auto p = analyze(*a, "usr/lib/python3/site-packages/Foo_Bar-1.0.dist-info/METADATA",
+                   "Metadata-Version: 2.4\r\nName: Foo_Bar\r\nVersion: 1.0rc1\r\nLicense-Expression: MIT OR Apache-2.0\r\n"
+                   "Classifier: License :: OSI Approved :: MIT License\r\n\r\nName: ignored\r\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].name, "foo-bar");
+  EXPECT_EQ(p[0].version, "1.0rc1");
+  EXPECT_EQ(p[0].purl, "pkg:pypi/foo-bar@1.0rc1");
+  EXPECT_EQ(p[0].licenses, std::vector<std::string>{"MIT OR Apache-2.0"});
+  EXPECT_EQ(p[0].extra.value("declared_name", ""), "Foo_Bar");
+
+  // A multi-line License field is license text: use the classifiers instead.
+  auto q = analyze(*a, "x.egg-info/PKG-INFO",
+                   "Name: x\nVersion: 2\nLicense: Copyright (c) 2020\n        Permission is hereby granted\n"
+                   "Classifier: License :: OSI Approved :: BSD License\nClassifier: License :: OSI Approved\n");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].licenses, std::vector<std::string>{"BSD License"});
+  EXPECT_TRUE(analyze(*a, "y.egg-info", "Name: y\n").empty());
+}
+
+// Debian's python3-yaml ships PyYAML's real METADATA; its version must match
+// the upstream part of the Debian package version.
+TEST(LangPython, DebianDistInfo) {
+  namespace fs = std::filesystem;
+  fs::path dir = "/usr/lib/python3/dist-packages";
+  std::string deb_version = testing::run("dpkg-query -W -f='${Version}' python3-yaml 2>/dev/null");
+  if (deb_version.empty() || !fs::exists(dir)) GTEST_SKIP() << "python3-yaml is not installed";
+  auto a = make_python_analyzer();
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string base = e.path().filename().string();
+    if (!base.starts_with("PyYAML-") || !base.ends_with(".dist-info")) continue;
+    std::string rel = "usr/lib/python3/dist-packages/" + base + "/METADATA";
+    auto pkgs = analyze(*a, rel, testing::slurp(e.path() / "METADATA"));
+    ASSERT_EQ(pkgs.size(), 1u);
+    EXPECT_EQ(pkgs[0].name, "pyyaml");
+    EXPECT_TRUE(deb_version.starts_with(pkgs[0].version + "-")) << deb_version << " vs " << pkgs[0].version;
+    EXPECT_EQ(pkgs[0].licenses, std::vector<std::string>{"MIT"});
+    EXPECT_EQ(pkgs[0].purl, "pkg:pypi/pyyaml@" + pkgs[0].version);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 1);
+  // Every dist-info / egg-info directory Debian installed yields a package
+  // whose version is the one in the directory name.
+  int all = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string base = e.path().filename().string();
+    fs::path meta = e.path() / (base.ends_with(".dist-info") ? "METADATA" : "PKG-INFO");
+    if (base.ends_with(".egg-info") && fs::is_regular_file(e.path())) meta = e.path();  // a plain file
+    if (!fs::is_regular_file(meta)) continue;
+    auto pkgs = analyze(*a, meta.string().substr(1), testing::slurp(meta), 997);
+    ASSERT_EQ(pkgs.size(), 1u) << base;
+    std::string stem = base.substr(0, base.rfind('.'));  // "PyYAML-6.0", "cryptography"
+    size_t dash = stem.find('-');
+    if (dash != std::string::npos) {
+      EXPECT_EQ(stem.substr(dash + 1), pkgs[0].version) << base;
+    }
+    ++all;
+  }
+  EXPECT_GT(all, 3);
+}
+
+}  // namespace
+}  // namespace ig::inventory::lang
