@@ -40,7 +40,7 @@ nlohmann::json inspect_json(const image::ResolvedImage& img) {
 void print_list(const char* label, const std::vector<std::string>& items) {
   if (items.empty()) return;
   fmt::print("  {:<13}", label);
-  for (size_t i = 0; i < items.size(); ++i) fmt::print(i == 0 ? "{}" : " {}", items[i]);
+  for (size_t i = 0; i < items.size(); ++i) fmt::print("{}{}", i == 0 ? "" : " ", items[i]);
   fmt::print("\n");
 }
 
