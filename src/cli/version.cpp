@@ -58,7 +58,7 @@ Result<std::string> compare_line(version::Ecosystem eco, std::string_view line) 
 
 // "VERSION<TAB>RANGE", or "VERSION RANGE" (the range is the rest of the line).
 Result<std::string> satisfies_line(version::Ecosystem eco, std::string_view line) {
-  line = trim(line);
+  while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
   size_t tab = line.find('\t');
   size_t sp = tab != std::string_view::npos ? tab : line.find(' ');
   if (sp == std::string_view::npos) return fail(ErrorCode::usage, "expected a version, a tab and a range");

@@ -145,6 +145,8 @@ ParseResult parse_maven(std::string_view text) {
       if (c == '-') open_list();
     } else if (is_digit(c)) {
       if (!digits && i > start) {
+        // A qualifier that follows other items gets its own list (.X1 as -X1).
+        if (!list->items.empty()) open_list();
         list->items.push_back(make_string(v.substr(start, i - start), true));
         start = i;
         open_list();
@@ -159,7 +161,11 @@ ParseResult parse_maven(std::string_view text) {
       digits = false;
     }
   }
-  if (v.size() > start) list->items.push_back(make_item(digits, std::string_view(v).substr(start)));
+  if (v.size() > start) {
+    // A trailing qualifier after other items is treated as -X: 1.0.X1 < 1.0-X2.
+    if (!digits && !list->items.empty()) open_list();
+    list->items.push_back(make_item(digits, std::string_view(v).substr(start)));
+  }
   for (size_t i = stack.size(); i-- > 0;) normalize(*stack[i]);
   return Repr{std::move(root)};
 }

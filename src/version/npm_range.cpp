@@ -429,12 +429,17 @@ Result<std::vector<Parsed>> parse_set(std::string_view part) {
     if (sp == std::string::npos) break;
     start = sp + 1;
   }
-  std::vector<Parsed> out;
-  std::set<std::string> seen;
+  // Every comparator must parse, even after one that makes the set empty.
+  std::vector<Parsed> all;
   for (auto& c : split_ws(join(comps))) {
     std::string_view t = trim(c);
     if (t == ">=0.0.0") t = "";
     IG_ASSIGN(Parsed p, make_comparator(t));
+    all.push_back(std::move(p));
+  }
+  std::vector<Parsed> out;
+  std::set<std::string> seen;
+  for (auto& p : all) {
     if (p.value == "<0.0.0-0") return std::vector<Parsed>{std::move(p)};
     if (seen.insert(p.value).second) {
       out.push_back(std::move(p));

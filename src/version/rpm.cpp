@@ -1,6 +1,6 @@
 // RPM versions: [epoch:]version[-release], ordered as rpm's rpmverCmp() (the
-// lua rpm.vercmp and `rpm --eval`): epochs, then versions with rpmvercmp(),
-// then releases only if both sides have one.
+// lua rpm.vercmp): epochs, then versions with rpmvercmp(), then releases,
+// where a version with a release (even "1.0-") is newer than one without.
 #include "version/repr.h"
 
 namespace ig::version::detail {
@@ -80,8 +80,10 @@ int compare_rpm(const RpmRepr& a, const RpmRepr& b) {
   int rc = rpmvercmp(a.epoch.empty() ? "0" : a.epoch, b.epoch.empty() ? "0" : b.epoch);
   if (rc != 0) return rc;
   rc = rpmvercmp(a.version, b.version);
-  if (rc != 0 || !a.has_release || !b.has_release) return rc;
-  return rpmvercmp(a.release, b.release);
+  if (rc != 0) return rc;
+  // As rpm.vercmp: a release, even an empty one, beats no release.
+  if (a.has_release != b.has_release) return a.has_release ? 1 : -1;
+  return a.has_release ? rpmvercmp(a.release, b.release) : 0;
 }
 
 }  // namespace ig::version::detail
