@@ -158,3 +158,42 @@ TEST(CatalogReal, DebianImageMatchesDpkgQuery) {
 
 }  // namespace
 }  // namespace ig::inventory
+
+namespace ig::inventory {
+namespace {
+
+// Two-layer images made by tests/integration/inventory_os_images.sh (an
+// Alpine root with an apk database, a RHEL-like root with an rpmdb.sqlite
+// written by rpm). IG_OS_IMAGE names the image; IG_OS_EXPECT is a file whose
+// first line is "<os id> <version id>" and whose other lines are the purls
+// the inventory must hold, in order.
+TEST(CatalogReal, OsImageMatchesExpectedPurls) {
+  const char* ref = std::getenv("IG_OS_IMAGE");
+  const char* expect = std::getenv("IG_OS_EXPECT");
+  if (ref == nullptr || expect == nullptr) GTEST_SKIP() << "IG_OS_IMAGE not set";
+  std::istringstream in(testing::run(std::string("cat ") + expect));
+  std::string os_id, os_version;
+  in >> os_id >> os_version;
+  std::vector<std::string> want;
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty()) want.push_back(l);
+  }
+  ASSERT_FALSE(want.empty());
+  auto img = image::resolve(ref, image::ResolveOptions{});
+  ASSERT_TRUE(img) << img.error().message;
+  ASSERT_EQ(img->layers.size(), 2u);
+  auto inv = catalog(*img, image::WalkOptions{});
+  ASSERT_TRUE(inv) << inv.error().message;
+  EXPECT_EQ(inv->os.id, os_id);
+  EXPECT_EQ(inv->os.version_id, os_version);
+  std::vector<std::string> got;
+  for (const auto& p : inv->packages) {
+    got.push_back(p.purl);
+    EXPECT_EQ(p.layer_diff_id, img->layers[1].diff_id) << p.name;
+    EXPECT_FALSE(p.files.empty()) << p.name;
+  }
+  EXPECT_EQ(got, want);
+}
+
+}  // namespace
+}  // namespace ig::inventory
