@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Layer walk benchmark: imagegate's full per-layer pipeline against a bare
+# `igzip -dc`, one layer vs two in parallel, and peak RSS on a ~1 GB layer.
+#
+# usage: bench/run-layer-bench.sh [BUILD_DIR]   (BUILD_DIR built with -DIG_BENCH=ON;
+#        default build/bench, configured and built here when missing)
+# The generated layers are deterministic and kept in /tmp/imagegate-bench.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/build/bench}
+data=/tmp/imagegate-bench
+mkdir -p "$data"
+for tool in igzip gzip python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "run-layer-bench: $tool is missing (scripts/install-deps)"; exit 1; }
+done
+
+if [ ! -x "$build/bench/layer_walk_bench" ]; then
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIG_BENCH=ON -DIG_TESTS=OFF >/dev/null
+  ninja -C "$build" -j2 layer_walk_bench
+fi
+
+# make_layer NAME MEGABYTES: a tar of text-like, source-like and binary-like
+# files with a real directory structure (node_modules included), gzip -6 as
+# registries' default, plus its digest and diff_id.
+make_layer() {
+  local name=$1 mb=$2
+  [ -f "$data/$name.env" ] && return
+  python3 - "$data/$name.tar" "$mb" <<'PY'
+import io, random, sys, tarfile
+out, target = sys.argv[1], int(sys.argv[2]) << 20
+rng = random.Random(42)
+words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 10))) for _ in range(5000)]
+def text(n):
+    parts, size = [], 0
+    while size < n:
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(3, 14))) + "\n"
+        parts.append(line); size += len(line)
+    return "".join(parts)[:n].encode()
+blocks = [text(65536) for _ in range(64)] + [rng.randbytes(65536) for _ in range(16)]
+def content(n):
+    buf = bytearray()
+    while len(buf) < n:
+        buf += rng.choice(blocks)[: n - len(buf)]
+    return bytes(buf)
+total, i = 0, 0
+with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+    while total < target:
+        d = f"usr/lib/pkg{i // 200}/{rng.choice(words)}"
+        if i % 50 == 0:
+            d = f"app/node_modules/{rng.choice(words)}{i}"
+            name = d + "/package.json"
+        else:
+            name = f"{d}/{rng.choice(words)}{i}.{rng.choice(['so', 'py', 'txt', 'h', 'js'])}"
+        size = int(min(2 << 20, rng.lognormvariate(8.5, 1.6)))
+        info = tarfile.TarInfo(name); info.size = size; info.mtime = 1700000000; info.mode = 0o644
+        tar.addfile(info, io.BytesIO(content(size)))
+        total += size + 1024; i += 1
+PY
+  local diff_id digest
+  diff_id=$(sha256sum "$data/$name.tar" | cut -d' ' -f1)
+  gzip -6 -n -c "$data/$name.tar" > "$data/$name.tar.gz"
+  digest=$(sha256sum "$data/$name.tar.gz" | cut -d' ' -f1)
+  printf 'IG_BENCH_LAYER=%s\nIG_BENCH_DIGEST=sha256:%s\nIG_BENCH_DIFF_ID=sha256:%s\nIG_BENCH_UNCOMPRESSED=%s\n' \
+    "$data/$name.tar.gz" "$digest" "$diff_id" "$(stat -c %s "$data/$name.tar")" > "$data/$name.env"
+  rm "$data/$name.tar"
+}
+
+# best_of N CMD...: the fastest wall time of N runs, in seconds.
+best_of() {
+  local n=$1 best="" t
+  shift
+  for _ in $(seq "$n"); do
+    t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+echo "== generating layers in $data (first run only)"
+make_layer layer250 250
+make_layer layer1g 1024
+set -a
+# shellcheck disable=SC1091
+. "$data/layer250.env"
+set +a
+mb=$(awk -v b="$IG_BENCH_UNCOMPRESSED" 'BEGIN{printf "%.0f", b/1048576}')
+echo "layer: $IG_BENCH_LAYER ($mb MiB uncompressed, $(($(stat -c %s "$IG_BENCH_LAYER") >> 20)) MiB gzip)"
+
+bench=$build/bench/layer_walk_bench
+t_igzip=$(best_of 5 igzip -dc "$IG_BENCH_LAYER")
+t_one=$(best_of 5 "$bench" --walk-once 1)
+t_two=$(best_of 5 "$bench" --walk-once 2)
+awk -v i="$t_igzip" -v o="$t_one" -v t="$t_two" -v mb="$mb" 'BEGIN{
+  printf "igzip -dc > /dev/null:        %6.2f s  %7.0f MiB/s\n", i, mb / i
+  printf "imagegate walk, 1 layer:      %6.2f s  %7.0f MiB/s  (%.2fx igzip)\n", o, mb / o, i / o
+  printf "imagegate walk, 2 layers:     %6.2f s  %7.0f MiB/s  (%.2fx the 1-layer throughput)\n", t, 2 * mb / t, 2 * o / t
+}'
+
+set -a
+# shellcheck disable=SC1091
+. "$data/layer1g.env"
+set +a
+rss=$( { /usr/bin/time -v "$bench" --walk-once 1 >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/{print $2}')
+echo "peak RSS walking the $((IG_BENCH_UNCOMPRESSED >> 20)) MiB layer: $((rss / 1024)) MiB"
