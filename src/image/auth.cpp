@@ -166,10 +166,13 @@ Result<Credentials> run_helper(const std::string& helper, std::string_view regis
   ProcessOptions po;
   po.timeout = std::chrono::seconds(60);
   auto r = run_process({helper, "get"}, helper_server_url(registry), po);
-  if (!r) {
-    return fail(r.error().code == ErrorCode::not_found ? ErrorCode::usage : r.error().code,
-                "credential helper for {}: {}; install it or fix the docker config", registry, r.error().message);
+  if (!r && r.error().code == ErrorCode::not_found) {
+    // Docker configs often name a helper of another machine (e.g. "desktop");
+    // public images must still pull, so carry on anonymously.
+    log::warn("credential helper {} for {} is not on PATH; continuing without credentials", helper, registry);
+    return Credentials{};
   }
+  if (!r) return fail(r.error().code, "credential helper for {}: {}", registry, r.error().message);
   if (r->exit_code != 0) {
     std::string msg = r->out.empty() ? r->err : r->out;
     if (msg.find("credentials not found") != std::string::npos) {

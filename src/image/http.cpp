@@ -125,14 +125,15 @@ TransportError classify(CURLcode rc, const Transfer& t) {
     case CURLE_COULDNT_CONNECT:
       return TransportError::connect;
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
+      return TransportError::tls;
+    case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-      return TransportError::tls;
+      return TransportError::certificate;
     case CURLE_OPERATION_TIMEDOUT:
       return TransportError::timeout;
     case CURLE_RECV_ERROR:
@@ -254,9 +255,8 @@ HttpResponse http_perform(const HttpRequest& req) {
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  if (req.on_data && req.max_download >= 0) {
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(req.max_download));
-  }
+  // max_download is enforced in on_write rather than with CURLOPT_MAXFILESIZE,
+  // which would also refuse a 401 or redirect whose body is larger.
   if (!req.verify_tls) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);

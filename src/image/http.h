@@ -71,7 +71,8 @@ struct HttpRequest {
 enum class TransportError {
   none,
   connect,      // DNS or TCP connection failed
-  tls,          // handshake or certificate verification failed
+  tls,          // the TLS handshake failed (e.g. the server does not speak TLS)
+  certificate,  // the server's certificate is not trusted or does not match
   timeout,
   interrupted,  // connection reset or closed mid-response
   too_large,    // the response exceeded max_body or max_download

@@ -220,8 +220,10 @@ Error RegistryClient::status_error(const HttpResponse& resp, std::string_view wh
 }
 
 // One attempt. For a registry request on a loopback or insecure host whose
-// scheme is still undecided, a TLS or connect failure over HTTPS switches the
-// client to plain HTTP (switched_scheme tells the caller to go again).
+// scheme is still undecided, a handshake or connect failure over HTTPS switches
+// the client to plain HTTP (switched_scheme tells the caller to go again). An
+// untrusted certificate does not: that server speaks TLS, and the user needs
+// to hear about the certificate.
 HttpResponse RegistryClient::attempt(HttpRequest& req, bool registry_request, bool& switched_scheme) {
   HttpResponse resp = http_perform(req);
   if (!registry_request) return resp;
@@ -242,11 +244,15 @@ HttpResponse RegistryClient::attempt(HttpRequest& req, bool registry_request, bo
 Error RegistryClient::transport_error(const HttpResponse& resp, const std::string& host, int attempts) const {
   std::string tries = attempts > 1 ? fmt::format(" (after {} attempts)", attempts) : "";
   switch (resp.error) {
-    case TransportError::tls:
+    case TransportError::certificate:
       return Error{ErrorCode::network,
-                   fmt::format("TLS connection to {} failed{}: {}; if the registry uses a private CA pass --ca-file, "
-                               "or --insecure {} to skip verification",
+                   fmt::format("the TLS certificate of {} is not trusted{}: {}; if the registry uses a private CA "
+                               "pass --ca-file, or --insecure {} to skip verification",
                                host, tries, resp.error_message, host)};
+    case TransportError::tls:
+      return Error{ErrorCode::network, fmt::format("TLS connection to {} failed{}: {}{}", host, tries,
+                                                   resp.error_message,
+                                                   options_.ca_file.empty() ? "" : "; check that --ca-file is a PEM file")};
     case TransportError::timeout:
       return Error{ErrorCode::network, fmt::format("{} did not answer in time{}: {}; check the network or raise --timeout",
                                                    host, tries, resp.error_message)};
