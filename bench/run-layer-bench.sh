@@ -70,7 +70,8 @@ best_of() {
   local n=$1 best="" t
   shift
   for _ in $(seq "$n"); do
-    t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -f %e -o "$data/time.out" "$@" >/dev/null 2>&1
+    t=$(tail -1 "$data/time.out")
     if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
   done
   echo "$best"
@@ -100,5 +101,6 @@ set -a
 # shellcheck disable=SC1091
 . "$data/layer1g.env"
 set +a
-rss=$( { /usr/bin/time -v "$bench" --walk-once 1 >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/{print $2}')
+/usr/bin/time -v -o "$data/time.out" "$bench" --walk-once 1 >/dev/null
+rss=$(awk -F': ' '/Maximum resident/{print $2}' "$data/time.out")
 echo "peak RSS walking the $((IG_BENCH_UNCOMPRESSED >> 20)) MiB layer: $((rss / 1024)) MiB"
