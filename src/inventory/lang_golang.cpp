@@ -120,6 +120,9 @@ class GolangAnalyzer final : public image::Analyzer {
   GolangAnalyzer() {
     sel_.magic = {"\x7f" "ELF"};
     sel_.max_size = k_max_binary;
+    // Like Trivy, only executables: shared libraries (most ELF bytes in an
+    // image) are neither Go programs nor cargo-auditable binaries in practice.
+    sel_.executable_only_for_magic = true;
   }
   std::string_view name() const override { return "golang"; }
   int version() const override { return 1; }

@@ -63,6 +63,9 @@ class RustBinaryAnalyzer final : public image::Analyzer {
   RustBinaryAnalyzer() {
     sel_.magic = {"\x7f" "ELF"};
     sel_.max_size = k_max_binary;
+    // Like Trivy, only executables: shared libraries (most ELF bytes in an
+    // image) are neither Go programs nor cargo-auditable binaries in practice.
+    sel_.executable_only_for_magic = true;
   }
   std::string_view name() const override { return "rust-binary"; }
   int version() const override { return 1; }
