@@ -41,6 +41,27 @@ int user_version(const std::filesystem::path& p) {
   return v ? *v : -1;
 }
 
+TEST(Model, RangesRoundTripThroughJson) {
+  using K = RangeEvent::Kind;
+  std::vector<VersionRange> in = {{"ECOSYSTEM", {{K::introduced, "0"}, {K::fixed, "1.2\"3\\x"}}},
+                                  {"SEMVER", {{K::introduced, "1.0.0"}, {K::last_affected, "1.5"}, {K::limit, "2"}}}};
+  for (const auto& text : {ranges_to_json(in), std::string(R"([ {"type": "ECOSYSTEM", "events": [{"introduced": "0"},
+      {"fixed": "1.2\"3\\x"}]}, {"events": [{"introduced": "1.0.0"}, {"last_affected": "1.5"}, {"limit": "2"}],
+      "type": "SEMVER"}])")}) {
+    auto out = ranges_from_json(text);
+    ASSERT_EQ(out.size(), 2u) << text;
+    EXPECT_EQ(out[0].type, "ECOSYSTEM");
+    ASSERT_EQ(out[0].events.size(), 2u);
+    EXPECT_EQ(out[0].events[1].version, "1.2\"3\\x");
+    EXPECT_EQ(out[1].type, "SEMVER");
+    ASSERT_EQ(out[1].events.size(), 3u);
+    EXPECT_EQ(out[1].events[1].kind, K::last_affected);
+    EXPECT_EQ(out[1].events[2].kind, K::limit);
+  }
+  EXPECT_TRUE(ranges_from_json("[]").empty());
+  EXPECT_TRUE(ranges_from_json("not json").empty());
+}
+
 TEST(Database, CreatesAndMigratesToCurrentSchema) {
   TempDir tmp;
   auto path = tmp.path() / "sub" / "db.sqlite";

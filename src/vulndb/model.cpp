@@ -68,8 +68,84 @@ std::string ranges_to_json(const std::vector<VersionRange>& ranges) {
   return arr.dump();
 }
 
+namespace {
+
+// A cursor over the compact JSON that ranges_to_json() writes. Lookups parse
+// ranges for every matching record, so this avoids building a DOM; anything
+// unexpected (whitespace, escapes, other shapes) makes it give up, and the
+// caller falls back to the full JSON parser.
+struct Cursor {
+  std::string_view s;
+  size_t i = 0;
+  bool eat(char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  bool string(std::string& out) {
+    if (!eat('"')) return false;
+    size_t end = s.find_first_of("\\\"", i);
+    if (end == std::string_view::npos || s[end] != '"') return false;
+    out.assign(s.substr(i, end - i));
+    i = end + 1;
+    return true;
+  }
+};
+
+bool event_kind(std::string_view k, RangeEvent::Kind& kind) {
+  if (k == "introduced") kind = RangeEvent::Kind::introduced;
+  else if (k == "fixed") kind = RangeEvent::Kind::fixed;
+  else if (k == "last_affected") kind = RangeEvent::Kind::last_affected;
+  else if (k == "limit") kind = RangeEvent::Kind::limit;
+  else return false;
+  return true;
+}
+
+bool parse_events(Cursor& c, std::vector<RangeEvent>& events) {
+  if (!c.eat('[')) return false;
+  if (c.eat(']')) return true;
+  do {
+    std::string k;
+    RangeEvent e;
+    if (!c.eat('{') || !c.string(k) || !c.eat(':') || !c.string(e.version) || !c.eat('}')) return false;
+    if (!event_kind(k, e.kind)) return false;
+    events.push_back(std::move(e));
+  } while (c.eat(','));
+  return c.eat(']');
+}
+
+bool ranges_fast(std::string_view text, std::vector<VersionRange>& out) {
+  Cursor c{text};
+  if (!c.eat('[')) return false;
+  if (c.eat(']')) return c.i == text.size();
+  do {
+    if (!c.eat('{')) return false;
+    VersionRange vr;
+    do {
+      std::string key;
+      if (!c.string(key) || !c.eat(':')) return false;
+      if (key == "type") {
+        if (!c.string(vr.type)) return false;
+      } else if (key == "events") {
+        if (!parse_events(c, vr.events)) return false;
+      } else {
+        return false;
+      }
+    } while (c.eat(','));
+    if (!c.eat('}')) return false;
+    out.push_back(std::move(vr));
+  } while (c.eat(','));
+  return c.eat(']') && c.i == text.size();
+}
+
+}  // namespace
+
 std::vector<VersionRange> ranges_from_json(std::string_view text) {
   std::vector<VersionRange> out;
+  if (ranges_fast(text, out)) return out;
+  out.clear();
   auto arr = nlohmann::json::parse(text, nullptr, false);
   if (!arr.is_array()) return out;
   for (const auto& r : arr) {
