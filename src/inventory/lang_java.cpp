@@ -26,6 +26,12 @@ bool is_java_archive_name(std::string_view name) {
   return false;
 }
 
+// libarchive's message for the last error; it may have none.
+const char* archive_message(archive* a) {
+  const char* m = archive_error_string(a);
+  return m != nullptr ? m : "unknown archive error";
+}
+
 using Properties = std::map<std::string, std::string, std::less<>>;
 
 // key=value / key: value lines; '#' and '!' start comments.
@@ -105,7 +111,7 @@ Result<std::string> read_entry(archive* a, uint64_t max, std::string_view what) 
   std::array<char, 64 * 1024> buf;
   for (;;) {
     la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
-    if (n < 0) return fail(ErrorCode::invalid_image, "{}: {}", what, archive_error_string(a));
+    if (n < 0) return fail(ErrorCode::invalid_image, "{}: {}", what, archive_message(a));
     if (n == 0) return data;
     if (data.size() + static_cast<uint64_t>(n) > max) {
       return fail(ErrorCode::invalid_image, "{} is larger than {} bytes", what, max);
@@ -121,7 +127,7 @@ Result<void> scan_memory(std::string_view bytes, std::string_view inner_path, in
   archive_read_support_format_zip(a);
   auto r = archive_read_open_memory(a, bytes.data(), bytes.size()) == ARCHIVE_OK
                ? scan_archive(a, inner_path, depth, st)
-               : Result<void>(fail(ErrorCode::invalid_image, "not a zip archive: {}", archive_error_string(a)));
+               : Result<void>(fail(ErrorCode::invalid_image, "not a zip archive: {}", archive_message(a)));
   archive_read_free(a);
   return r;
 }
@@ -186,7 +192,7 @@ Result<void> scan_archive(archive* a, std::string_view inner_path, int depth, Sc
     }
   }
   if (rc != ARCHIVE_EOF && entries == 0) {
-    return fail(ErrorCode::invalid_image, "not a readable zip archive: {}", archive_error_string(a));
+    return fail(ErrorCode::invalid_image, "not a readable zip archive: {}", archive_message(a));
   }
   for (const auto& pom : poms) {
     emit(st, prop(pom, "groupId"), prop(pom, "artifactId"), prop(pom, "version"), inner_path,
@@ -253,7 +259,7 @@ Result<std::vector<Package>> parse_java_archive_stream(image::FileReader& in, st
   archive_read_support_format_zip(a);
   Result<void> r;
   if (archive_read_open(a, ctx.get(), nullptr, stream_read, nullptr) != ARCHIVE_OK) {
-    r = fail(ErrorCode::invalid_image, "not a zip archive: {}", archive_error_string(a));
+    r = fail(ErrorCode::invalid_image, "not a zip archive: {}", archive_message(a));
   } else {
     r = scan_archive(a, "", 0, st);
   }
