@@ -1,0 +1,52 @@
+// A finding: one vulnerability affecting one installed package, with everything
+// a report or a gate needs to decide about it. Plain data produced by the
+// matcher (matcher.h), filtered by the gate (gate.h) and printed by the table
+// and JSON writers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ig::scan {
+
+// Our severity scale, most severe first. unknown sorts last.
+enum class Severity { critical, high, medium, low, unknown };
+// "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN".
+const char* severity_name(Severity s);
+// Case-insensitive; nullopt for anything else.
+std::optional<Severity> parse_severity(std::string_view s);
+// A vulndb rating ("Critical", "High", "Medium", "Low", "None", "") to our scale;
+// "None" and "" are unknown.
+Severity severity_from_rating(std::string_view rating);
+
+struct Finding {
+  std::string vulnerability_id;      // as the advisory names it (CVE-…, GHSA-…)
+  std::vector<std::string> aliases;  // other ids of the same vulnerability
+  // The package as the inventory records it.
+  std::string package_name;
+  std::string package_version;  // the installed (binary) version
+  std::string package_purl;
+  std::string ecosystem;  // "deb", "npm", ...
+  std::string path;       // first evidence location (e.g. var/lib/dpkg/status)
+  std::string layer_diff_id;
+  // The version compared with the advisory: for deb/apk/rpm the source
+  // package's version when the inventory knows it, else package_version.
+  std::string installed_version;
+  std::string matched_package;      // the advisory's package name (deb: the source package)
+  std::string distro_release;       // "debian:12"; "" for language packages
+  std::vector<std::string> fixed_versions;
+  std::string status;  // vulndb::fix_status_name: fixed, affected, will_not_fix, fix_deferred, end_of_life
+  Severity severity = Severity::unknown;
+  std::string severity_source;  // "debian", "osv", "database_specific", ... ("" when unknown)
+  std::optional<double> cvss_score;
+  std::string cvss_vector;
+  std::string title;
+  std::string primary_url;
+  bool kev = false;
+  std::optional<double> epss;  // probability 0..1
+  std::optional<double> epss_percentile;
+};
+
+}  // namespace ig::scan

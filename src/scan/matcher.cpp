@@ -1,0 +1,324 @@
+#include "scan/matcher.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <memory>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "scan/report.h"
+#include "util/log.h"
+#include "version/version.h"
+#include "vulndb/cvss.h"
+#include "vulndb/import_debian.h"
+#include "vulndb/sqlite.h"
+
+namespace ig::scan {
+
+namespace {
+
+bool is_os_ecosystem(std::string_view eco) { return eco == "deb" || eco == "apk" || eco == "rpm"; }
+
+// "3.18.4" → "3.18"; "9.3" → "9" when parts == 1.
+std::string leading_parts(std::string_view v, int parts) {
+  std::string out;
+  int seen = 0;
+  for (char c : v) {
+    if (c == '.' && ++seen == parts) break;
+    if (c != '.' && !std::isdigit(static_cast<unsigned char>(c))) break;
+    out += c;
+  }
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+// The comparator an advisory's version_type names. OSV "cargo" ranges are SemVer.
+Result<version::Ecosystem> comparator_for(std::string_view version_type) {
+  if (version_type == "cargo") return version::Ecosystem::semver;
+  return version::parse_ecosystem(version_type);
+}
+
+std::vector<version::Event> to_events(const vulndb::VersionRange& r) {
+  std::vector<version::Event> out;
+  out.reserve(r.events.size());
+  for (const auto& e : r.events) {
+    auto kind = version::Event::Kind::introduced;
+    switch (e.kind) {
+      case vulndb::RangeEvent::Kind::introduced: kind = version::Event::Kind::introduced; break;
+      case vulndb::RangeEvent::Kind::fixed: kind = version::Event::Kind::fixed; break;
+      case vulndb::RangeEvent::Kind::last_affected: kind = version::Event::Kind::last_affected; break;
+      case vulndb::RangeEvent::Kind::limit: kind = version::Event::Kind::limit; break;
+    }
+    out.push_back({kind, e.version});
+  }
+  return out;
+}
+
+// Whether `installed` is affected by `rec`. Ranges whose versions do not parse
+// are skipped with a debug message: one bad advisory must not hide the others.
+bool record_affects(const vulndb::AffectedRecord& rec, const version::Version& installed) {
+  if (rec.status == vulndb::FixStatus::not_affected) return false;
+  if (std::find(rec.versions.begin(), rec.versions.end(), installed.str()) != rec.versions.end()) return true;
+  if (rec.ranges.empty()) return rec.versions.empty() && rec.status != vulndb::FixStatus::fixed;
+  for (const auto& range : rec.ranges) {
+    auto hit = version::in_osv_range(to_events(range), installed);
+    if (!hit) {
+      log::debug("{}: ignoring a range for {}: {}", rec.vuln_id, rec.package, hit.error().message);
+      continue;
+    }
+    if (*hit) return true;
+  }
+  return false;
+}
+
+// The fixed versions above the installed one (all of them when none is above,
+// so the report still shows what the advisory says).
+std::vector<std::string> relevant_fixes(const vulndb::AffectedRecord& rec, const version::Version& installed) {
+  std::vector<std::string> above;
+  for (const auto& f : rec.fixed_versions) {
+    auto c = version::compare(installed.ecosystem(), installed.str(), f);
+    if (c && *c < 0) above.push_back(f);
+  }
+  return above.empty() ? rec.fixed_versions : above;
+}
+
+struct SeverityPick {
+  Severity severity = Severity::unknown;
+  std::string source;
+  std::optional<double> score;
+  std::string vector;
+};
+
+// The distro's own rating wins for OS packages (it knows how the package is
+// built and used); otherwise CVSS v3, then v4, then a label, then v2. The CVSS
+// score and vector shown are the first CVSS entry in that order.
+SeverityPick pick_severity(const vulndb::AffectedRecord& rec, const vulndb::Vulnerability* v) {
+  SeverityPick p;
+  if (v) {
+    for (const char* type : {"CVSS_V3", "CVSS_V4", "CVSS_V2"}) {
+      for (const auto& s : v->severities) {
+        if (s.type == type && p.vector.empty()) {
+          p.vector = s.vector;
+          p.score = s.score;
+        }
+      }
+    }
+  }
+  if (is_os_ecosystem(rec.ecosystem) && !rec.severity.empty()) {
+    Severity s = severity_from_rating(vulndb::rating_from_label(rec.severity));
+    if (s != Severity::unknown) {
+      p.severity = s;
+      p.source = rec.distro_release.substr(0, rec.distro_release.find(':'));
+      return p;
+    }
+  }
+  if (!v) return p;
+  for (const char* type : {"CVSS_V3", "CVSS_V4", "label", "CVSS_V2"}) {
+    for (const auto& s : v->severities) {
+      if (s.type != type) continue;
+      Severity sev = severity_from_rating(s.rating);
+      if (sev == Severity::unknown) continue;
+      p.severity = sev;
+      p.source = s.source;
+      return p;
+    }
+  }
+  return p;
+}
+
+std::string title_of(const vulndb::Vulnerability& v) {
+  std::string t = v.summary.empty() ? v.details.substr(0, v.details.find('\n')) : v.summary;
+  constexpr size_t k_max_title = 120;
+  return truncate_text(t, k_max_title);
+}
+
+std::string cve_of(const Finding& f) {
+  if (f.vulnerability_id.starts_with("CVE-")) return f.vulnerability_id;
+  for (const auto& a : f.aliases) {
+    if (a.starts_with("CVE-")) return a;
+  }
+  return {};
+}
+
+// Lookups shared by every package: vulnerability details and enrichment are
+// fetched once per id, and a release's presence once per release.
+class Context {
+ public:
+  explicit Context(vulndb::Database& db) : db_(db) {}
+
+  Result<const vulndb::Vulnerability*> vulnerability(const std::string& id) {
+    auto it = vulns_.find(id);
+    if (it == vulns_.end()) {
+      IG_ASSIGN(auto v, db_.vulnerability(id));
+      it = vulns_.emplace(id, std::move(v)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+  Result<vulndb::Enrichment> enrichment(const std::string& cve) {
+    auto it = enrich_.find(cve);
+    if (it == enrich_.end()) {
+      IG_ASSIGN(auto e, db_.enrichment(cve));
+      it = enrich_.emplace(cve, std::move(e)).first;
+    }
+    return it->second;
+  }
+
+  // Whether the database holds any record for (ecosystem, release). Uses its own
+  // read-only connection: Database's query API is per package.
+  Result<bool> has_release(const std::string& ecosystem, const std::string& release) {
+    if (!conn_) {
+      IG_ASSIGN(auto c, vulndb::Connection::open(db_.path(), SQLITE_OPEN_READONLY));
+      conn_ = std::make_unique<vulndb::Connection>(std::move(c));
+    }
+    IG_ASSIGN(auto st, conn_->prepare("SELECT 1 FROM affected WHERE ecosystem = ? AND distro_release = ? LIMIT 1"));
+    st.bind(1, std::string_view(ecosystem));
+    st.bind(2, std::string_view(release));
+    IG_ASSIGN(bool row, st.step());
+    return row;
+  }
+
+  vulndb::Database& db() { return db_; }
+
+ private:
+  vulndb::Database& db_;
+  std::map<std::string, std::optional<vulndb::Vulnerability>, std::less<>> vulns_;
+  std::map<std::string, vulndb::Enrichment, std::less<>> enrich_;
+  std::unique_ptr<vulndb::Connection> conn_;
+};
+
+Result<void> add_details(Context& ctx, const vulndb::AffectedRecord& rec, Finding& f) {
+  IG_ASSIGN(const vulndb::Vulnerability* v, ctx.vulnerability(rec.vuln_id));
+  if (v) {
+    f.aliases = v->aliases;
+    f.title = title_of(*v);
+    f.primary_url = v->primary_url;
+  }
+  SeverityPick sev = pick_severity(rec, v);
+  f.severity = sev.severity;
+  f.severity_source = sev.source;
+  f.cvss_score = sev.score;
+  f.cvss_vector = sev.vector;
+  if (std::string cve = cve_of(f); !cve.empty()) {
+    IG_ASSIGN(auto e, ctx.enrichment(cve));
+    f.kev = e.kev.has_value();
+    if (e.epss) {
+      f.epss = e.epss->score;
+      f.epss_percentile = e.epss->percentile;
+    }
+  }
+  return {};
+}
+
+// Findings for one package from the records of its (ecosystem, release, name).
+Result<void> match_package(Context& ctx, const inventory::Package& pkg, const std::string& release,
+                           std::vector<Finding>& out, std::set<std::string>& warnings) {
+  bool os = is_os_ecosystem(pkg.ecosystem);
+  const std::string& lookup_name = os && !pkg.source_name.empty() ? pkg.source_name : pkg.name;
+  const std::string& compared = os && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
+  std::string key = vulndb::normalize_package_name(pkg.ecosystem, lookup_name);
+  IG_ASSIGN(auto records, ctx.db().affected(pkg.ecosystem, release, key));
+  std::set<std::string> seen;
+  for (const auto& rec : records) {
+    if (seen.count(rec.vuln_id)) continue;
+    auto eco = comparator_for(rec.version_type);
+    if (!eco) {
+      log::debug("{}: unknown version type '{}' for {}", rec.vuln_id, rec.version_type, rec.package);
+      continue;
+    }
+    auto installed = version::Version::parse(*eco, compared);
+    if (!installed) {
+      warnings.insert(fmt::format("cannot compare {} {} {} with advisories: {}", pkg.ecosystem, pkg.name, compared,
+                                  installed.error().message));
+      continue;
+    }
+    if (!record_affects(rec, *installed)) continue;
+    seen.insert(rec.vuln_id);
+    Finding f;
+    f.vulnerability_id = rec.vuln_id;
+    f.package_name = pkg.name;
+    f.package_version = pkg.version;
+    f.package_purl = pkg.purl;
+    f.ecosystem = pkg.ecosystem;
+    f.path = pkg.locations.empty() ? std::string() : pkg.locations.front();
+    f.layer_diff_id = pkg.layer_diff_id;
+    f.installed_version = compared;
+    f.matched_package = rec.package;
+    f.distro_release = release;
+    if (rec.status == vulndb::FixStatus::fixed) f.fixed_versions = relevant_fixes(rec, *installed);
+    f.status = vulndb::fix_status_name(rec.status);
+    IG_TRY(add_details(ctx, rec, f));
+    out.push_back(std::move(f));
+  }
+  return {};
+}
+
+std::string os_label(const inventory::OsInfo& os) {
+  std::string v = os.version_id.empty() ? os.codename : os.version_id;
+  return v.empty() ? os.id : os.id + " " + v;
+}
+
+}  // namespace
+
+std::string distro_release_key(const inventory::OsInfo& os) {
+  if (os.id == "debian") {
+    if (!os.version_id.empty()) return "debian:" + leading_parts(os.version_id, 1);
+    // testing and sid have no VERSION_ID; the codename names the release.
+    auto rel = vulndb::debian_release_for_codename(os.codename);
+    return rel ? "debian:" + *rel : std::string();
+  }
+  if (os.id == "ubuntu" && !os.version_id.empty()) return "ubuntu:" + leading_parts(os.version_id, 2);
+  if (os.id == "alpine" && !os.version_id.empty()) return "alpine:" + leading_parts(os.version_id, 2);
+  if ((os.id == "rocky" || os.id == "almalinux" || os.id == "rhel") && !os.version_id.empty()) {
+    return os.id + ":" + leading_parts(os.version_id, 1);
+  }
+  return {};
+}
+
+Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db, const MatchOptions& opts) {
+  Context ctx(db);
+  MatchResult result;
+  std::set<std::string> warnings;
+  const std::string release = distro_release_key(inv.os);
+  std::map<std::string, bool> release_known;  // per OS ecosystem
+  std::map<std::string, int> unmatched_os;    // OS packages left unmatched, per ecosystem
+  for (const auto& pkg : inv.packages) {
+    if (is_os_ecosystem(pkg.ecosystem)) {
+      auto it = release_known.find(pkg.ecosystem);
+      if (it == release_known.end()) {
+        bool known = false;
+        if (!release.empty()) {
+          IG_ASSIGN(known, ctx.has_release(pkg.ecosystem, release));
+        }
+        it = release_known.emplace(pkg.ecosystem, known).first;
+      }
+      if (!it->second) {
+        ++unmatched_os[pkg.ecosystem];
+        continue;
+      }
+      IG_TRY(match_package(ctx, pkg, release, result.findings, warnings));
+    } else {
+      if (pkg.os_owned && opts.skip_os_owned) continue;
+      IG_TRY(match_package(ctx, pkg, "", result.findings, warnings));
+    }
+  }
+  for (const auto& [eco, n] : unmatched_os) {
+    std::string what = inv.os.known() ? os_label(inv.os) : "an unknown OS";
+    warnings.insert(fmt::format("no advisory data for {} in the database: its {} {} package{} were not checked "
+                                "(import that release's advisories with `imagegate db import`)",
+                                what, n, eco, n == 1 ? "" : "s"));
+  }
+  std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.package_name, a.package_version, a.path, a.vulnerability_id) <
+           std::tie(b.package_name, b.package_version, b.path, b.vulnerability_id);
+  });
+  result.warnings.assign(warnings.begin(), warnings.end());
+  return result;
+}
+
+}  // namespace ig::scan
