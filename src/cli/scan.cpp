@@ -1,0 +1,177 @@
+// imagegate scan IMAGE: the image's packages matched against the vulnerability
+// database, filtered by the gate, as a table or JSON.
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "image/resolve.h"
+#include "inventory/catalog.h"
+#include "scan/gate.h"
+#include "scan/matcher.h"
+#include "scan/scan_json.h"
+#include "scan/scan_table.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "vulndb/database.h"
+
+namespace ig::cli {
+
+namespace {
+
+struct ScanOptions {
+  std::string image;
+  std::string format = "table";
+  std::string output;
+  std::vector<std::string> severities;
+  std::string threshold;
+  bool ignore_unfixed = false;
+  std::vector<std::string> ignore_statuses;
+  std::string ignore_file;
+  int exit_code = 0;
+  unsigned threads = 0;
+  ImageOptions image_opts;
+};
+
+Result<scan::Severity> severity_option(std::string_view flag, std::string_view value) {
+  auto s = scan::parse_severity(value);
+  if (!s) {
+    return fail(ErrorCode::usage, "{} '{}' is not a severity: use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN", flag,
+                value);
+  }
+  return *s;
+}
+
+Result<scan::GateOptions> gate_options(const ScanOptions& o) {
+  scan::GateOptions g;
+  for (const auto& s : o.severities) {
+    IG_ASSIGN(auto v, severity_option("--severity", s));
+    g.severities.insert(v);
+  }
+  if (!o.threshold.empty()) {
+    IG_ASSIGN(g.threshold, severity_option("--severity-threshold", o.threshold));
+  }
+  g.ignore_unfixed = o.ignore_unfixed;
+  for (const auto& s : o.ignore_statuses) {
+    auto st = vulndb::parse_fix_status(s);
+    if (!st || *st == vulndb::FixStatus::not_affected) {
+      return fail(ErrorCode::usage,
+                  "--ignore-status '{}' is not a status: use fixed, affected, will_not_fix, fix_deferred or "
+                  "end_of_life",
+                  s);
+    }
+    g.ignore_statuses.insert(vulndb::fix_status_name(*st));
+  }
+  if (!o.ignore_file.empty()) {
+    auto rules = scan::load_ignore_file(o.ignore_file);
+    if (!rules) return fail(rules.error().with_context(fmt::format("reading --ignore-file {}", o.ignore_file)));
+    g.ignores = std::move(*rules);
+  }
+  g.today = scan::utc_today();
+  return g;
+}
+
+Result<void> emit(const std::string& doc, const std::string& output) {
+  if (output.empty() || output == "-") {
+    if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
+      return fail(ErrorCode::io, "writing the report to standard output failed; is the pipe closed?");
+    }
+    return {};
+  }
+  IG_TRY(atomic_write_file(output, doc));
+  log::info("wrote the report to {}", output);
+  return {};
+}
+
+Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
+  IG_ASSIGN(auto gate, gate_options(o));
+  auto db_path = database_path(global);
+  auto db = vulndb::Database::open(db_path, vulndb::Database::Mode::read);
+  if (!db) {
+    if (db.error().code == ErrorCode::not_found) {
+      return fail(ErrorCode::not_found,
+                  "no vulnerability database at {}: create one with `imagegate db import SOURCE...` or point --db "
+                  "at one",
+                  db_path.string());
+    }
+    return fail(db.error());
+  }
+  IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
+  IG_ASSIGN(auto img, image::resolve(o.image, ro));
+  image::WalkOptions walk;
+  walk.threads = o.threads;
+  walk.cache_dir = ro.cache_dir;
+  walk.use_cache = ro.use_cache;
+  IG_ASSIGN(auto inv, inventory::catalog(img, walk));
+  IG_ASSIGN(auto matched, scan::match(inv, *db));
+  IG_ASSIGN(auto status, db->status());
+  auto gated = scan::apply_gate(std::move(matched.findings), gate);
+
+  scan::ScanReport report;
+  report.image_name = img.name;
+  report.image_digest = img.digest;
+  report.os = inv.os;
+  report.distro_release = scan::distro_release_key(inv.os);
+  report.db_schema_version = status.schema_version;
+  report.db_built = status.built_at;
+  report.db_updated = status.updated_at;
+  report.findings = std::move(gated.findings);
+  report.suppressed = std::move(gated.suppressed);
+  report.warnings = std::move(matched.warnings);
+  report.warnings.insert(report.warnings.end(), gated.warnings.begin(), gated.warnings.end());
+  for (const auto& w : report.warnings) log::warn("{}", w);
+
+  IG_TRY(emit(o.format == "json" ? scan::write_json(report) : scan::write_table(report), o.output));
+  return report.findings.empty() ? 0 : o.exit_code;
+}
+
+// "CRITICAL,HIGH" and repeated flags both work.
+std::vector<std::string> split_commas(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& s : in) {
+    std::istringstream parts(s);
+    for (std::string p; std::getline(parts, p, ',');) {
+      if (!p.empty()) out.push_back(p);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
+  auto opts = std::make_shared<ScanOptions>();
+  auto* cmd = app.add_subcommand("scan", "Find known vulnerabilities in an image's packages");
+  cmd->add_option("IMAGE", opts->image,
+                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH")
+      ->required();
+  cmd->add_option("-f,--format", opts->format, "Output format: table (default) or json (see docs/scan-json.md)")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-o,--output", opts->output, "Write the report to FILE (atomically) instead of standard output");
+  cmd->add_option("--severity", opts->severities,
+                  "Report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)");
+  cmd->add_option("--severity-threshold", opts->threshold, "Report only this severity and more severe ones");
+  cmd->add_flag("--ignore-unfixed", opts->ignore_unfixed, "Drop findings that have no fixed version yet");
+  cmd->add_option("--ignore-status", opts->ignore_statuses,
+                  "Drop findings with these statuses (fixed, affected, will_not_fix, fix_deferred, end_of_life)");
+  cmd->add_option("--ignore-file", opts->ignore_file,
+                  "Ignore file: imagegate YAML (ignore: [{id, purl, path, expires, statement}]), .trivyignore or "
+                  ".trivyignore.yaml");
+  cmd->add_option("--exit-code", opts->exit_code, "Exit with this code when findings remain after filtering (default 0)")
+      ->check(CLI::Range(0, 255));
+  cmd->add_option("--threads", opts->threads, "Layers analysed in parallel (default: number of CPUs)");
+  opts->image_opts.add_to(*cmd);
+  cmd->callback([&global, &run, opts] {
+    run = [&global, opts]() -> int {
+      ScanOptions o = *opts;
+      o.severities = split_commas(o.severities);
+      o.ignore_statuses = split_commas(o.ignore_statuses);
+      auto code = run_scan(global, o);
+      return code ? *code : report_error(code.error());
+    };
+  });
+}
+
+}  // namespace ig::cli
