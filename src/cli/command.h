@@ -47,6 +47,7 @@ void register_files(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_version(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_scan(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_key(CLI::App& app, GlobalOptions& global, Runner& run);
 
 // The vulnerability database file: --db, else $IMAGEGATE_DB, else
 // <cache dir>/db/imagegate.db. Defined in db.cpp.

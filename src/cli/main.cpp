@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   ig::cli::register_version(app, global, run);
   ig::cli::register_sbom(app, global, run);
   ig::cli::register_scan(app, global, run);
+  ig::cli::register_key(app, global, run);
 
   try {
     app.parse(argc, argv);
