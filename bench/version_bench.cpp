@@ -58,3 +58,4 @@ void BM_ParsePep440(benchmark::State& state) {
 BENCHMARK(BM_ParsePep440);
 
 }  // namespace
+BENCHMARK_MAIN();
