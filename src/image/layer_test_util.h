@@ -2,6 +2,8 @@
 // compresses them, and serves them through a Source test double.
 #pragma once
 
+#include <clocale>
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <isa-l/igzip_lib.h>
@@ -41,6 +43,10 @@ inline la_ssize_t append_cb(struct archive*, void* client, const void* buf, size
 }
 
 inline std::string make_tar(const std::vector<TarEntry>& entries, TarFormat format = TarFormat::pax) {
+  // libarchive's writers convert UTF-8 names through the process locale; in the
+  // default "C" locale that conversion yields NULL and the pax writer crashes.
+  static const bool k_utf8_locale = std::setlocale(LC_ALL, "C.UTF-8") != nullptr;
+  (void)k_utf8_locale;
   std::string out;
   struct archive* a = archive_write_new();
   if (format == TarFormat::pax) archive_write_set_format_pax(a);
