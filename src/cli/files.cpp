@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "image/analyzer.h"
 #include "image/resolve.h"
 
@@ -87,6 +88,7 @@ void register_files(CLI::App& app, GlobalOptions& global, Runner& run) {
       if (!ro) return report_error(ro.error());
       auto img = image::resolve(opts->image, *ro);
       if (!img) return report_error(img.error());
+      attach_progress(*img, global);
       image::WalkOptions walk;
       walk.threads = opts->threads;
       if (opts->max_layer_bytes != 0) {

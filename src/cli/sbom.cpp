@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
 #include "report/sbom.h"
@@ -97,9 +98,13 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
       if (!ro) return report_error(ro.error());
       auto img = image::resolve(opts->image, *ro);
       if (!img) return report_error(img.error());
+      attach_progress(*img, global);
       image::WalkOptions walk;
       walk.threads = opts->threads;
       walk.limits.max_layer_bytes = opts->max_layer_bytes;
+      // The bomb message tells people to raise --max-layer-size; doing so must
+      // also lift the ratio check, or the advice would not work.
+      if (opts->max_layer_bytes != image::WalkLimits{}.max_layer_bytes) walk.limits.max_ratio = 0;
       walk.limits.max_entries = opts->max_entries;
       walk.cache_dir = ro->cache_dir;
       walk.use_cache = ro->use_cache;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
 #include "scan/gate.h"
@@ -100,6 +101,7 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   }
   IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
   IG_ASSIGN(auto img, image::resolve(o.image, ro));
+  attach_progress(img, global);
   image::WalkOptions walk;
   walk.threads = o.threads;
   walk.cache_dir = ro.cache_dir;

@@ -72,4 +72,13 @@ check "zstd digest" "$(jq -r .digest "$REG_WORK/zstd.json")" "$(reg_raw_digest "
 check "zstd layer type" "$(jq -r '.layers[0].media_type' "$REG_WORK/zstd.json")" \
   "application/vnd.oci.image.layer.v1.tar+zstd"
 
+# Layer downloads: a bar per blob on a terminal (script(1) gives us a pty), and
+# nothing at all on stderr when it is not a terminal.
+export IMAGEGATE_CACHE_DIR="$REG_WORK/cache-progress"
+script -qefc "\"$IMAGEGATE\" files \"$R/test/docker:v1\" >/dev/null" "$REG_WORK/tty.log" >/dev/null
+check "progress bar on a tty" "$(grep -c '\[#*\] 100%' "$REG_WORK/tty.log")" "1"
+rm -rf "$IMAGEGATE_CACHE_DIR"
+"$IMAGEGATE" files "$R/test/docker:v1" >/dev/null 2>"$REG_WORK/notty.err"
+check "no progress without a tty" "$(wc -c <"$REG_WORK/notty.err")" "0"
+
 echo "PASS registry_pull"
