@@ -22,6 +22,11 @@ enum class ErrorCode : int {
   invalid_image = 5,  // malformed manifest/config/layer, unsafe content, limits hit
   network = 6,        // registry unreachable, timeouts, server errors after retries
   io = 7,             // local file system or cache errors
+  // Signature verification outcomes (verify, verify-blob), distinct so that a
+  // deploy gate can tell "nobody signed this" from "somebody tampered with it".
+  no_signatures = 10,     // no signature of the wanted kind is attached
+  invalid_signature = 11, // a signature is present but does not verify (bytes, digest, tlog, chain)
+  untrusted_signer = 12,  // the signature verifies but the signer is not the one required
 };
 
 struct Error {
