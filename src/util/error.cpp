@@ -11,6 +11,9 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::invalid_image: return "invalid image";
     case ErrorCode::network: return "network error";
     case ErrorCode::io: return "I/O error";
+    case ErrorCode::no_signatures: return "no signatures";
+    case ErrorCode::invalid_signature: return "invalid signature";
+    case ErrorCode::untrusted_signer: return "untrusted signer";
   }
   return "error";
 }
