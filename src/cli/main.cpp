@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   ig::cli::register_sbom(app, global, run);
   ig::cli::register_scan(app, global, run);
   ig::cli::register_key(app, global, run);
+  ig::cli::register_verify_blob(app, global, run);
 
   try {
     app.parse(argc, argv);
