@@ -65,4 +65,8 @@ std::string make_artifact_manifest(const std::string& artifact_type, const std::
                                    const image::Descriptor& subject,
                                    const std::map<std::string, std::string>& annotations = {});
 
+// Serializes `m` as an OCI image manifest in wire format (camelCase keys,
+// empty optional fields left out, keys sorted): what the registry stores.
+std::string manifest_to_oci_json(const image::Manifest& m);
+
 }  // namespace ig::sign
