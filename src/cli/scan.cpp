@@ -1,5 +1,6 @@
 // imagegate scan IMAGE: the image's packages matched against the vulnerability
-// database, filtered by the gate, as a table or JSON.
+// database, filtered by the gate, as a table, JSON, SARIF or CycloneDX with
+// vulnerabilities.
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -7,16 +8,24 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/image_identity.h"
 #include "cli/progress.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
+#include "scan/db_age.h"
 #include "scan/gate.h"
 #include "scan/matcher.h"
+#include "scan/scan_cyclonedx.h"
 #include "scan/scan_json.h"
+#include "scan/scan_sarif.h"
 #include "scan/scan_table.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "vulndb/database.h"
+
+#ifndef IG_VERSION
+#define IG_VERSION "dev"
+#endif
 
 namespace ig::cli {
 
@@ -33,6 +42,8 @@ struct ScanOptions {
   std::string ignore_file;
   int exit_code = 0;
   unsigned threads = 0;
+  std::string db_max_age = "7d";
+  bool skip_db_age_check = false;
   ImageOptions image_opts;
 };
 
@@ -86,8 +97,29 @@ Result<void> emit(const std::string& doc, const std::string& output) {
   return {};
 }
 
+// Details of every reported vulnerability, for the SARIF and CycloneDX writers.
+Result<void> load_details(scan::ScanReport& report, vulndb::Database& db) {
+  for (const auto& f : report.findings) {
+    if (report.vulnerabilities.contains(f.vulnerability_id)) continue;
+    IG_ASSIGN(auto v, db.vulnerability(f.vulnerability_id));
+    if (v) report.vulnerabilities.emplace(f.vulnerability_id, std::move(*v));
+  }
+  return {};
+}
+
+std::string render(const scan::ScanReport& report, const std::string& format, const report::SbomInput& sbom) {
+  if (format == "json") return scan::write_json(report);
+  if (format == "sarif") return scan::write_sarif(report);
+  if (format == "cyclonedx") return scan::write_scan_cyclonedx(sbom, report);
+  return scan::write_table(report);
+}
+
 Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   IG_ASSIGN(auto gate, gate_options(o));
+  int64_t max_age = 0;
+  if (!o.skip_db_age_check) {
+    IG_ASSIGN(max_age, scan::parse_max_age("--db-max-age", o.db_max_age));
+  }
   auto db_path = database_path(global);
   auto db = vulndb::Database::open(db_path, vulndb::Database::Mode::read);
   if (!db) {
@@ -121,11 +153,18 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   report.db_updated = status.updated_at;
   report.findings = std::move(gated.findings);
   report.suppressed = std::move(gated.suppressed);
-  report.warnings = std::move(matched.warnings);
+  report.tool_version = IG_VERSION;
+  if (!o.skip_db_age_check) {
+    if (auto w = scan::db_age_warning(status, max_age)) report.warnings.push_back(std::move(*w));
+  }
+  report.warnings.insert(report.warnings.end(), matched.warnings.begin(), matched.warnings.end());
   report.warnings.insert(report.warnings.end(), gated.warnings.begin(), gated.warnings.end());
   for (const auto& w : report.warnings) log::warn("{}", w);
+  if (o.format == "sarif" || o.format == "cyclonedx") IG_TRY(load_details(report, *db));
 
-  IG_TRY(emit(o.format == "json" ? scan::write_json(report) : scan::write_table(report), o.output));
+  report::SbomInput sbom;
+  if (o.format == "cyclonedx") sbom = report::SbomInput{identity_of(img), std::move(inv), IG_VERSION, std::nullopt};
+  IG_TRY(emit(render(report, o.format, sbom), o.output));
   return report.findings.empty() ? 0 : o.exit_code;
 }
 
@@ -149,8 +188,10 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_option("IMAGE", opts->image,
                   "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH")
       ->required();
-  cmd->add_option("-f,--format", opts->format, "Output format: table (default) or json (see docs/scan-json.md)")
-      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-f,--format", opts->format,
+                  "Output format: table (default), json (docs/scan-json.md), sarif (SARIF 2.1.0 for GitHub code "
+                  "scanning) or cyclonedx (CycloneDX 1.6 SBOM with vulnerabilities; docs/scan-formats.md)")
+      ->check(CLI::IsMember({"table", "json", "sarif", "cyclonedx"}));
   cmd->add_option("-o,--output", opts->output, "Write the report to FILE (atomically) instead of standard output");
   cmd->add_option("--severity", opts->severities,
                   "Report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)");
@@ -164,6 +205,9 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_option("--exit-code", opts->exit_code, "Exit with this code when findings remain after filtering (default 0)")
       ->check(CLI::Range(0, 255));
   cmd->add_option("--threads", opts->threads, "Layers analysed in parallel (default: number of CPUs)");
+  cmd->add_option("--db-max-age", opts->db_max_age,
+                  "Warn when the database is older than this (e.g. 36h, 3d, 2w; default 7d)");
+  cmd->add_flag("--skip-db-age-check", opts->skip_db_age_check, "Do not warn about the database's age");
   opts->image_opts.add_to(*cmd);
   cmd->callback([&global, &run, opts] {
     run = [&global, opts]() -> int {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "inventory/package.h"
 #include "scan/finding.h"
 #include "scan/gate.h"
+#include "vulndb/model.h"
 
 namespace ig::scan {
 
@@ -25,6 +27,11 @@ struct ScanReport {
   std::vector<Finding> findings;
   std::vector<Suppressed> suppressed;
   std::vector<std::string> warnings;
+  // Details (descriptions, every rating, references, dates) of each reported
+  // vulnerability id, for the SARIF and CycloneDX writers; an id missing here
+  // is described from its findings alone.
+  std::map<std::string, vulndb::Vulnerability, std::less<>> vulnerabilities;
+  std::string tool_version;  // imagegate's version, named in SARIF and CycloneDX
 };
 
 // Findings per severity, indexed by Severity (critical .. unknown).
