@@ -2,6 +2,12 @@
 // without it.
 #include "sign/referrers.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "util/digest.h"
@@ -128,6 +134,23 @@ Result<image::Manifest> fetch_referrer_manifest(image::RegistryClient& client, c
   if (!m) return fail(m.error().with_context(fmt::format("referrer {} in {}", referrer.digest, repo)));
   if (raw_bytes) *raw_bytes = std::move(raw.bytes);
   return m;
+}
+
+Result<std::string> fetch_small_blob(image::RegistryClient& client, const std::string& repo,
+                                     const image::Descriptor& blob, size_t max_size) {
+  if (blob.size < 0 || static_cast<uint64_t>(blob.size) > max_size) {
+    return fail(ErrorCode::invalid_signature, "blob {} in {} is {} bytes, over the {} byte limit for signature data",
+                blob.digest, repo, blob.size, max_size);
+  }
+  // An unnamed temporary file: download_blob streams into a descriptor.
+  std::unique_ptr<FILE, int (*)(FILE*)> tmp(std::tmpfile(), &std::fclose);
+  if (!tmp) return fail(ErrorCode::io, "cannot create a temporary file for blob {}: {}", blob.digest, std::strerror(errno));
+  IG_TRY(client.download_blob(repo, blob, fileno(tmp.get())));
+  std::string data(static_cast<size_t>(blob.size), '\0');
+  if (::pread(fileno(tmp.get()), data.data(), data.size(), 0) != static_cast<ssize_t>(data.size())) {
+    return fail(ErrorCode::io, "cannot read back blob {}: {}", blob.digest, std::strerror(errno));
+  }
+  return data;
 }
 
 image::Descriptor empty_config_descriptor() {

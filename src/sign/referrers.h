@@ -53,6 +53,12 @@ Result<std::string> push_referrer(image::RegistryClient& client, const std::stri
 Result<image::Manifest> fetch_referrer_manifest(image::RegistryClient& client, const std::string& repo,
                                                 const image::Descriptor& referrer, std::string* raw_bytes = nullptr);
 
+// Downloads a small blob (a signature payload, a bundle) into memory, verified
+// against its digest. invalid_signature when the descriptor says it is larger
+// than `max_size`, so a hostile registry cannot make us read without bound.
+Result<std::string> fetch_small_blob(image::RegistryClient& client, const std::string& repo,
+                                     const image::Descriptor& blob, size_t max_size = 4u << 20);
+
 // The OCI "empty" descriptor ({} as application/vnd.oci.empty.v1+json), used
 // as the config of artifact manifests.
 image::Descriptor empty_config_descriptor();
