@@ -192,15 +192,18 @@ Result<Envelope> parse_cose(std::string_view bytes) {
     return fail(ErrorCode::invalid_signature, "COSE envelope is {} bytes, over the {} byte limit", bytes.size(),
                 k_max_envelope_size);
   }
-  CborPtr root = load(bytes);
-  if (!root) return bad("not well-formed CBOR");
-  CborPtr body;
-  if (cbor_isa_tag(root.get())) {
-    if (cbor_tag_value(root.get()) != 18) return bad("tagged, but not as COSE_Sign1 (tag 18)");
-    body.reset(cbor_tag_item(root.get()));
-  } else {
-    body.reset(cbor_incref(root.get()));
+  // libcbor 0.8 (Debian bookworm) fails on a tag whose content is an array,
+  // so the COSE_Sign1 tag (18, one byte 0xd2, or 0xd8 0x12) is read by hand.
+  std::string_view untagged = bytes;
+  if (!untagged.empty() && static_cast<uint8_t>(untagged[0]) == 0xd2) {
+    untagged.remove_prefix(1);
+  } else if (untagged.size() >= 2 && static_cast<uint8_t>(untagged[0]) == 0xd8 && untagged[1] == 0x12) {
+    untagged.remove_prefix(2);
+  } else if (!untagged.empty() && (static_cast<uint8_t>(untagged[0]) >> 5) == 6) {
+    return bad("tagged, but not as COSE_Sign1 (tag 18)");
   }
+  CborPtr body = load(untagged);
+  if (!body) return bad("not well-formed CBOR");
   if (!cbor_isa_array(body.get()) || cbor_array_size(body.get()) != 4) {
     return bad("COSE_Sign1 must be an array of 4: protected, unprotected, payload, signature");
   }
