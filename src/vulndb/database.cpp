@@ -18,8 +18,9 @@ struct Database::Impl {
   Connection conn;
   Mode mode = Mode::read;
   bool importing = false;
+  int64_t next_seq = 0;  // affected.seq for the next row an import writes
   // Statements are prepared on first use and kept for the connection's life.
-  Statement q_affected, q_vuln, q_aliases, q_severities, q_refs, q_kev, q_epss;
+  Statement q_affected, q_release, q_vuln, q_aliases, q_severities, q_refs, q_kev, q_epss;
   Statement w_vuln, w_alias, w_severity, w_ref, w_affected, w_kev, w_epss, w_meta;
 
   Result<Statement*> cached(Statement& s, std::string_view sql) {
@@ -149,7 +150,7 @@ Result<std::vector<AffectedRecord>> Database::affected(std::string_view ecosyste
   IG_ASSIGN(Statement * st, impl_->cached(impl_->q_affected,
                                           "SELECT vuln_id, version_type, ranges, versions, fixed_versions, status, "
                                           "severity, source_ecosystem FROM affected WHERE ecosystem = ? AND "
-                                          "distro_release = ? AND package = ? ORDER BY vuln_id, id"));
+                                          "distro_release = ? AND package = ? ORDER BY vuln_id, seq"));
   st->bind(1, ecosystem);
   st->bind(2, distro_release);
   st->bind(3, package);
@@ -177,6 +178,17 @@ Result<std::vector<AffectedRecord>> Database::affected(std::string_view ecosyste
   }
   st->reset();
   return out;
+}
+
+Result<bool> Database::has_release(std::string_view ecosystem, std::string_view distro_release) {
+  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_release,
+                                          "SELECT 1 FROM affected WHERE ecosystem = ? AND distro_release = ? LIMIT 1"));
+  st->bind(1, ecosystem);
+  st->bind(2, distro_release);
+  auto row = st->step();
+  st->reset();
+  if (!row) return fail(row.error());
+  return *row;
 }
 
 Result<std::optional<Vulnerability>> Database::vulnerability(std::string_view id) {
@@ -291,6 +303,10 @@ Result<void> Database::build_into(const fs::path& out, std::string_view builder,
       return fail(r.error().with_context(fmt::format("writing {}", out.string())));
     }
   }
+  // A rebuilt copy of a built database that nobody imported into since (a
+  // pulled one being mirrored) keeps its build time: the data is no newer.
+  const auto& st0 = sources_status;
+  std::string built_at = !st0.built_at.empty() && st0.built_at >= st0.updated_at ? st0.built_at : utc_now();
   auto finish = [&]() -> Result<void> {
     IG_ASSIGN(auto c, Connection::open(tmp, SQLITE_OPEN_READWRITE));
     nlohmann::json srcs = nlohmann::json::array();
@@ -299,7 +315,7 @@ Result<void> Database::build_into(const fs::path& out, std::string_view builder,
     }
     IG_ASSIGN(auto st, c.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
     std::pair<std::string, std::string> kv[] = {{"schema_version", std::to_string(k_schema_version)},
-                                                {"built_at", utc_now()},
+                                                {"built_at", built_at},
                                                 {"builder", std::string(builder)},
                                                 {"sources", srcs.dump()}};
     for (const auto& [k, v] : kv) {
@@ -333,6 +349,11 @@ Result<ImportSession> Database::begin_import(std::string_view name, std::string_
     IG_ASSIGN(auto st, c.prepare(sql));
     st.bind(1, name);
     IG_TRY(st.run());
+  }
+  {
+    IG_ASSIGN(auto st, c.prepare("SELECT coalesce(max(seq), 0) + 1 FROM affected"));
+    IG_ASSIGN(bool row, st.step());
+    impl_->next_seq = row ? st.int64(0) : 1;
   }
   if (kind == "kev") IG_TRY(c.exec("DELETE FROM kev"));
   if (kind == "epss") IG_TRY(c.exec("DELETE FROM epss"));
@@ -395,8 +416,8 @@ Result<void> ImportSession::add(const Advisory& a) {
   }
   IG_ASSIGN(st, d.cached(d.w_affected,
                          "INSERT INTO affected(vuln_id, ecosystem, distro_release, package, version_type, ranges, "
-                         "versions, fixed_versions, status, severity, source_ecosystem, feed) "
-                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                         "versions, fixed_versions, status, severity, source_ecosystem, feed, seq) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   if (v.withdrawn.empty()) {
     for (const auto& r : a.affected) {
       std::string ranges = ranges_to_json(r.ranges), versions = json_list(r.versions),
@@ -404,6 +425,7 @@ Result<void> ImportSession::add(const Advisory& a) {
       std::string_view f[] = {v.id,     r.ecosystem, r.distro_release,          r.package, r.version_type, ranges,
                               versions, fixed,       fix_status_name(r.status), r.severity, r.source_ecosystem, name_};
       for (int i = 0; i < 12; ++i) st->bind(i + 1, f[i]);
+      st->bind(13, d.next_seq++);
       IG_TRY(st->run());
     }
   }

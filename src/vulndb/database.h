@@ -89,6 +89,9 @@ class Database {
   // vulnerability id. An unknown package gives an empty vector.
   Result<std::vector<AffectedRecord>> affected(std::string_view ecosystem, std::string_view distro_release,
                                                std::string_view package);
+  // Whether any record exists for (ecosystem, distro_release): lets the matcher
+  // tell "no advisories for this package" from "no data for this release".
+  Result<bool> has_release(std::string_view ecosystem, std::string_view distro_release);
   // Details of one vulnerability, or nullopt when unknown.
   Result<std::optional<Vulnerability>> vulnerability(std::string_view id);
   // KEV and EPSS facts for a CVE id (either may be absent).

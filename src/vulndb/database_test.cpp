@@ -101,6 +101,59 @@ TEST(Database, MigratesAnOldSchemaKeepingData) {
   EXPECT_TRUE(db->enrichment("CVE-2020-0001"));  // kev/epss tables exist now
 }
 
+TEST(Database, MigratesV2AffectedRowsIntoTheClusteredTable) {
+  TempDir tmp;
+  auto path = tmp.path() / "v2.db";
+  {
+    auto c = Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(migrate(*c, 2));
+    ASSERT_TRUE(c->exec(
+        "INSERT INTO affected(id, vuln_id, ecosystem, distro_release, package, version_type, ranges, versions, "
+        "fixed_versions, status, feed) VALUES(7, 'CVE-2024-0002', 'deb', 'debian:12', 'zlib', 'deb', "
+        "'[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.3\"}]}]', '[]', "
+        "'[\"1.3\"]', 'fixed', 'f'), (3, 'CVE-2024-0001', 'deb', 'debian:12', 'zlib', 'deb', '[]', '[]', '[]', "
+        "'affected', 'f')"));
+  }
+  {
+    auto db = Database::open(path, Database::Mode::write);
+    ASSERT_TRUE(db) << db.error().message;
+  }
+  EXPECT_EQ(user_version(path), k_schema_version);
+  auto db = Database::open(path, Database::Mode::read);
+  ASSERT_TRUE(db) << db.error().message;
+  auto recs = db->affected("deb", "debian:12", "zlib");
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 2u);
+  EXPECT_EQ((*recs)[0].vuln_id, "CVE-2024-0001");
+  EXPECT_EQ((*recs)[1].vuln_id, "CVE-2024-0002");
+  EXPECT_EQ((*recs)[1].fixed_versions, std::vector<std::string>{"1.3"});
+  ASSERT_EQ((*recs)[1].ranges.size(), 1u);
+  EXPECT_EQ((*recs)[1].ranges[0].events.size(), 2u);
+  // New imports continue after the migrated rows' sequence numbers.
+  auto w = Database::open(path, Database::Mode::write);
+  ASSERT_TRUE(w);
+  auto s = w->begin_import("more", "osv", "x");
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->add(sample("CVE-2024-0003", "zlib", "1.4")));
+  ASSERT_TRUE(s->commit());
+  EXPECT_EQ(w->affected("deb", "debian:12", "zlib")->size(), 3u);
+}
+
+TEST(Database, KnowsWhichReleasesHaveData) {
+  TempDir tmp;
+  auto db = Database::open(tmp.path() / "r.db", Database::Mode::write);
+  ASSERT_TRUE(db);
+  EXPECT_FALSE(*db->has_release("deb", "debian:12"));
+  auto s = db->begin_import("t", "osv", "x");
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->add(sample("CVE-2024-0001", "openssl", "3.0.1")));
+  ASSERT_TRUE(s->commit());
+  EXPECT_TRUE(*db->has_release("deb", "debian:12"));
+  EXPECT_FALSE(*db->has_release("deb", "debian:11"));
+  EXPECT_FALSE(*db->has_release("apk", "debian:12"));
+}
+
 TEST(Database, RefusesANewerSchema) {
   TempDir tmp;
   auto path = tmp.path() / "future.db";

@@ -43,6 +43,23 @@ CREATE TABLE kev(
   required_action TEXT NOT NULL DEFAULT '', known_ransomware TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
 CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
 )sql",
+    // v3: `affected` clustered by what the matcher looks up. A package's
+    // records become one contiguous run already ordered by vuln_id, so a
+    // lookup is one b-tree seek and a scan instead of an index probe, a rowid
+    // probe per record and a sort. `seq` keeps rows distinct and in import order.
+    R"sql(
+CREATE TABLE affected_v3(
+  ecosystem TEXT NOT NULL, distro_release TEXT NOT NULL, package TEXT NOT NULL, vuln_id TEXT NOT NULL,
+  seq INTEGER NOT NULL, version_type TEXT NOT NULL, ranges TEXT NOT NULL, versions TEXT NOT NULL,
+  fixed_versions TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL DEFAULT '',
+  source_ecosystem TEXT NOT NULL DEFAULT '', feed TEXT NOT NULL,
+  PRIMARY KEY(ecosystem, distro_release, package, vuln_id, seq)) WITHOUT ROWID;
+INSERT INTO affected_v3 SELECT ecosystem, distro_release, package, vuln_id, id, version_type, ranges, versions,
+  fixed_versions, status, severity, source_ecosystem, feed FROM affected;
+DROP TABLE affected;
+ALTER TABLE affected_v3 RENAME TO affected;
+CREATE INDEX affected_by_feed ON affected(feed);
+)sql",
 };
 
 static_assert(std::size(k_migrations) == k_schema_version, "one migration per schema version");
