@@ -1,7 +1,5 @@
 #include "scan/matcher.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -16,7 +14,6 @@
 #include "version/version.h"
 #include "vulndb/cvss.h"
 #include "vulndb/import_debian.h"
-#include "vulndb/sqlite.h"
 
 namespace ig::scan {
 
@@ -169,18 +166,9 @@ class Context {
     return it->second;
   }
 
-  // Whether the database holds any record for (ecosystem, release). Uses its own
-  // read-only connection: Database's query API is per package.
+  // Whether the database holds any record for (ecosystem, release).
   Result<bool> has_release(const std::string& ecosystem, const std::string& release) {
-    if (!conn_) {
-      IG_ASSIGN(auto c, vulndb::Connection::open(db_.path(), SQLITE_OPEN_READONLY));
-      conn_ = std::make_unique<vulndb::Connection>(std::move(c));
-    }
-    IG_ASSIGN(auto st, conn_->prepare("SELECT 1 FROM affected WHERE ecosystem = ? AND distro_release = ? LIMIT 1"));
-    st.bind(1, std::string_view(ecosystem));
-    st.bind(2, std::string_view(release));
-    IG_ASSIGN(bool row, st.step());
-    return row;
+    return db_.has_release(ecosystem, release);
   }
 
   vulndb::Database& db() { return db_; }
@@ -189,7 +177,6 @@ class Context {
   vulndb::Database& db_;
   std::map<std::string, std::optional<vulndb::Vulnerability>, std::less<>> vulns_;
   std::map<std::string, vulndb::Enrichment, std::less<>> enrich_;
-  std::unique_ptr<vulndb::Connection> conn_;
 };
 
 Result<void> add_details(Context& ctx, const vulndb::AffectedRecord& rec, Finding& f) {
