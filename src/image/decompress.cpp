@@ -3,9 +3,11 @@
 #include <isa-l/igzip_lib.h>
 #include <zstd.h>
 
+#include <atomic>
 #include <cstring>
 #include <vector>
 
+#include "image/readahead.h"
 #include "util/digest.h"
 
 namespace ig::image {
@@ -17,19 +19,21 @@ namespace {
 constexpr size_t k_input_chunk = 256 * 1024;
 
 // Counts the bytes that pass through, so the ratio check can compare output
-// with input without knowing the decoder.
+// with input without knowing the decoder. Atomic: the decoder runs on the
+// read-ahead thread while the checks run on the walker's.
+using Counter = std::atomic<uint64_t>;
 class CountingStream final : public ByteStream {
  public:
-  CountingStream(std::unique_ptr<ByteStream> inner, uint64_t* counter) : inner_(std::move(inner)), counter_(counter) {}
+  CountingStream(std::unique_ptr<ByteStream> inner, Counter* counter) : inner_(std::move(inner)), counter_(counter) {}
   Result<size_t> read(std::span<std::byte> buf) override {
     auto n = inner_->read(buf);
-    if (n) *counter_ += *n;
+    if (n) counter_->fetch_add(*n, std::memory_order_relaxed);
     return n;
   }
 
  private:
   std::unique_ptr<ByteStream> inner_;
-  uint64_t* counter_;
+  Counter* counter_;
 };
 
 // Holds a window of compressed input between reads of the decoder.
@@ -183,10 +187,10 @@ class ZstdDecoder final : public ByteStream {
 // Hashes and counts the tar stream; enforces the limits and the diff_id.
 class CheckedLayerStream final : public ByteStream {
  public:
-  CheckedLayerStream(std::unique_ptr<ByteStream> inner, std::unique_ptr<uint64_t> compressed, const Layer& layer,
+  CheckedLayerStream(std::unique_ptr<ByteStream> inner, std::unique_ptr<Counter> compressed, const Layer& layer,
                      const WalkLimits& limits)
-      : inner_(std::move(inner)),
-        compressed_(std::move(compressed)),
+      : compressed_(std::move(compressed)),
+        inner_(std::move(inner)),
         what_(describe_layer(layer)),
         diff_id_(layer.diff_id),
         limits_(limits) {
@@ -215,10 +219,11 @@ class CheckedLayerStream final : public ByteStream {
     }
     total_ += *n;
     if (hasher_) hasher_->update(buf.data(), *n);
+    uint64_t compressed = compressed_->load(std::memory_order_relaxed);
     if (total_ > limits_.max_layer_bytes ||
-        (limits_.max_ratio > 0 && total_ > limits_.ratio_grace && *compressed_ > 0 &&
-         static_cast<double>(total_) > limits_.max_ratio * static_cast<double>(*compressed_))) {
-      double ratio = *compressed_ > 0 ? static_cast<double>(total_) / static_cast<double>(*compressed_) : 0.0;
+        (limits_.max_ratio > 0 && total_ > limits_.ratio_grace && compressed > 0 &&
+         static_cast<double>(total_) > limits_.max_ratio * static_cast<double>(compressed))) {
+      double ratio = compressed > 0 ? static_cast<double>(total_) / static_cast<double>(compressed) : 0.0;
       uint64_t bound = total_ > limits_.max_layer_bytes ? limits_.max_layer_bytes : total_;
       return fail(ErrorCode::invalid_image,
                   "{} expands beyond {} bytes (ratio {:.0f}): possible decompression bomb; raise --max-layer-size "
@@ -230,8 +235,10 @@ class CheckedLayerStream final : public ByteStream {
   }
 
  private:
+  // Declared before inner_ so it outlives the read-ahead thread that counts
+  // into it (members are destroyed in reverse order).
+  std::unique_ptr<Counter> compressed_;
   std::unique_ptr<ByteStream> inner_;
-  std::unique_ptr<uint64_t> compressed_;
   std::string what_;
   std::string diff_id_;
   WalkLimits limits_;
@@ -257,7 +264,7 @@ std::string describe_layer(const Layer& layer) {
 
 Result<std::unique_ptr<ByteStream>> open_layer_stream(std::unique_ptr<ByteStream> blob, const Layer& layer,
                                                       const WalkLimits& limits) {
-  auto counter = std::make_unique<uint64_t>(0);
+  auto counter = std::make_unique<Counter>(0);
   auto counted = std::make_unique<CountingStream>(std::move(blob), counter.get());
   std::unique_ptr<ByteStream> decoded;
   switch (layer_compression(layer.blob.media_type)) {
@@ -269,6 +276,10 @@ Result<std::unique_ptr<ByteStream>> open_layer_stream(std::unique_ptr<ByteStream
                   "{} has media type '{}', which imagegate cannot decode (supported: tar, tar+gzip, tar+zstd)",
                   describe_layer(layer), layer.blob.media_type);
   }
+  // The blob read, its hash and the inflate run one thread ahead of the tar
+  // hash and walk. The read-ahead holds at most 4 MiB of tar beyond the
+  // checks below, so the bomb limits stay tight.
+  decoded = readahead_stream(std::move(decoded));
   return std::make_unique<CheckedLayerStream>(std::move(decoded), std::move(counter), layer, limits);
 }
 
