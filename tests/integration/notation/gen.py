@@ -6,6 +6,9 @@
       store at DIR/store/x509/{ca,signingAuthority,tsa}/<name>/.
   gen.py sign DIR OUT --format jws|cose --digest D --size N --media-type T [options]
       Writes a Notation signature envelope over {targetArtifact: descriptor}.
+  gen.py push HOST REPO ENVELOPE --digest D --size N --media-type T [--legacy]
+      Pushes ENVELOPE as a Notation signature of the image over the registry
+      API, and makes the referrers fallback tag (sha256-<hex>) list it alone.
 
 Signatures come from `openssl dgst -sign`; ECDSA's DER output is converted to
 the raw r||s form both envelope formats use. CBOR is written by hand (a few
@@ -14,12 +17,14 @@ lines) so no extra Python package is needed.
 import argparse
 import base64
 import datetime
+import hashlib
 import json
 import os
 import struct
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 PAYLOAD_CTY = "application/vnd.cncf.notary.payload.v1+json"
 SUBJECT = "/C=US/ST=WA/L=Seattle/O=example.io/OU=Build/CN=builder"
@@ -234,6 +239,53 @@ def cmd_sign(a):
         f.write(make(a, payload, chain, f"{d}/{a.signer}.key", rsa, now))
 
 
+def http(method, url, body=b"", content_type=None):
+    req = urllib.request.Request(url, data=body if method in ("POST", "PUT") else None, method=method)
+    if content_type:
+        req.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(req) as resp:
+        return resp.headers, resp.read()
+
+
+def upload_blob(base, repo, data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    headers, _ = http("POST", f"{base}/v2/{repo}/blobs/uploads/")
+    loc = headers["Location"]
+    if loc.startswith("/"):
+        loc = base + loc
+    sep = "&" if "?" in loc else "?"
+    http("PUT", f"{loc}{sep}digest={digest}", data, "application/octet-stream")
+    return {"digest": digest, "size": len(data)}
+
+
+def cmd_push(a):
+    base = f"http://{a.host}"
+    with open(a.envelope, "rb") as f:
+        envelope = f.read()
+    media = "application/jose+json" if a.envelope.endswith(".jws") else "application/cose"
+    layer = dict(mediaType=media, **upload_blob(base, a.repo, envelope))
+    config_type = "application/vnd.cncf.notary.signature" if a.legacy else "application/vnd.oci.empty.v1+json"
+    config = dict(mediaType=config_type, **upload_blob(base, a.repo, b"{}"))
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json"}
+    if not a.legacy:
+        manifest["artifactType"] = "application/vnd.cncf.notary.signature"
+    manifest.update({"config": config, "layers": [layer],
+                     "subject": {"mediaType": a.media_type, "digest": a.digest, "size": a.size},
+                     "annotations": {"io.cncf.notary.x509chain.thumbprint#S256": "[]"}})
+    body = json.dumps(manifest).encode()
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    http("PUT", f"{base}/v2/{a.repo}/manifests/{digest}", body, manifest["mediaType"])
+    entry = {"mediaType": manifest["mediaType"], "digest": digest, "size": len(body),
+             "annotations": manifest["annotations"]}
+    if not a.legacy:
+        entry["artifactType"] = manifest["artifactType"]
+    index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                        "manifests": [entry]}).encode()
+    tag = a.digest.replace(":", "-")
+    http("PUT", f"{base}/v2/{a.repo}/manifests/{tag}", index, "application/vnd.oci.image.index.v1+json")
+    print(digest)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -253,8 +305,18 @@ def main():
     s.add_argument("--timestamp", action="store_true")
     s.add_argument("--tamper", action="store_true")
     s.add_argument("--unknown-critical", action="store_true")
+    u = sub.add_parser("push")
+    u.add_argument("host")
+    u.add_argument("repo")
+    u.add_argument("envelope")
+    u.add_argument("--digest", required=True)
+    u.add_argument("--size", type=int, required=True)
+    u.add_argument("--media-type", default="application/vnd.oci.image.manifest.v1+json")
+    u.add_argument("--legacy", action="store_true")
     a = p.parse_args()
-    if a.cmd == "pki":
+    if a.cmd == "push":
+        cmd_push(a)
+    elif a.cmd == "pki":
         cmd_pki(a.dir)
     else:
         cmd_sign(a)
