@@ -48,6 +48,10 @@ void register_version(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_scan(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_key(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_sign(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_verify(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_attach(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_referrers(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_verify_blob(CLI::App& app, GlobalOptions& global, Runner& run);
 
 // The vulnerability database file: --db, else $IMAGEGATE_DB, else

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   ig::cli::register_sbom(app, global, run);
   ig::cli::register_scan(app, global, run);
   ig::cli::register_key(app, global, run);
+  ig::cli::register_sign(app, global, run);
+  ig::cli::register_verify(app, global, run);
+  ig::cli::register_attach(app, global, run);
+  ig::cli::register_referrers(app, global, run);
   ig::cli::register_verify_blob(app, global, run);
 
   try {

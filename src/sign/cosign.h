@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,18 @@ struct SignedImage {
   std::string repo;              // repository path, e.g. "library/nginx"
   std::string name;              // registry/repository, as it goes into payloads
   image::Descriptor image;       // media type, digest and size of the image manifest
+  std::shared_ptr<image::Source> keep_alive;  // owns `client` when opened by open_signed_image
 };
+
+// Resolves `input` (a registry reference) once and describes what it names:
+// the index when the tag points to a multi-platform index (as cosign signs
+// it), else the image manifest. usage error for non-registry inputs.
+Result<SignedImage> open_signed_image(std::string_view input, const image::ResolveOptions& options);
+
+// Parses repeated "k=v" flag values into a map; usage error naming `flag`
+// for an entry without '=' or with an empty key, or a key given twice.
+Result<std::map<std::string, std::string>> parse_key_values(const std::vector<std::string>& items,
+                                                            std::string_view flag);
 
 // Produces a signature over `message` with the signing key (local or KMS).
 struct Signer {
