@@ -30,7 +30,7 @@ constexpr uint64_t k_max_artifact_size = 1ull << 30;
 
 void print_text(const sign::BundleVerification& v) {
   for (const auto& c : v.checks) {
-    const char* mark = c.status == sign::CheckStatus::passed ? "ok  " : c.status == sign::CheckStatus::failed ? "FAIL" : "skip";
+    const char* mark = c.status == sign::BundleCheckStatus::passed ? "ok  " : c.status == sign::BundleCheckStatus::failed ? "FAIL" : "skip";
     std::cerr << "  " << mark << "  " << c.name << ": " << c.detail << "\n";
   }
   if (v.tlog_ignored) {

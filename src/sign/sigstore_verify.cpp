@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "sign/dsse.h"
 #include "sign/sigstore_bundle.h"
 #include "sign/sigstore_evidence.h"
 #include "sign/sigstore_json.h"
@@ -19,7 +20,6 @@ namespace {
 
 constexpr std::string_view k_oid_issuer_v1 = "1.3.6.1.4.1.57264.1.1";
 constexpr std::string_view k_oid_issuer_v2 = "1.3.6.1.4.1.57264.1.8";
-constexpr std::string_view k_in_toto_type = "application/vnd.in-toto+json";
 
 std::string raw_to_hex(std::string_view raw) {
   return to_hex({reinterpret_cast<const unsigned char*>(raw.data()), raw.size()});
@@ -83,16 +83,16 @@ class BundleVerifier {
     Result<void> r = f();
     if (!r) {
       std::string name = current_check_.empty() ? "bundle" : current_check_;
-      add(name, CheckStatus::failed, r.error().message);
+      add(name, BundleCheckStatus::failed, r.error().message);
       out_.failure = r.error().with_context(name + " check failed");
       return false;
     }
     return true;
   }
-  void add(std::string name, CheckStatus s, std::string detail) {
+  void add(std::string name, BundleCheckStatus s, std::string detail) {
     out_.checks.push_back({std::move(name), s, std::move(detail)});
   }
-  void pass(const std::string& name, std::string detail) { add(name, CheckStatus::passed, std::move(detail)); }
+  void pass(const std::string& name, std::string detail) { add(name, BundleCheckStatus::passed, std::move(detail)); }
   void begin(std::string name) { current_check_ = std::move(name); }
 
   Result<void> parse(std::string_view text) {
@@ -187,7 +187,7 @@ class BundleVerifier {
     pass("signature", "DSSE envelope (" + d.payload_type + ")");
     content_ = {d.signatures.front().sig, sha256_hex(d.payload), signer_der(), chain_mode_};
     begin("artifact digest");
-    if (d.payload_type != k_in_toto_type) {
+    if (d.payload_type != k_in_toto_payload_type) {
       if (sha256_hex(d.payload) != artifact_.sha256_hex) {
         return fail(ErrorCode::invalid_signature, "the DSSE payload is not the artifact sha256:{}", artifact_.sha256_hex);
       }
@@ -217,7 +217,7 @@ class BundleVerifier {
   Result<void> check_tlog() {
     if (options_.insecure_ignore_tlog) {
       out_.tlog_ignored = true;
-      add("transparency log", CheckStatus::skipped, "--insecure-ignore-tlog: transparency log entries were NOT checked");
+      add("transparency log", BundleCheckStatus::skipped, "--insecure-ignore-tlog: transparency log entries were NOT checked");
       return {};
     }
     if (bundle_.tlog_entries.empty()) {
@@ -226,11 +226,11 @@ class BundleVerifier {
         return fail(ErrorCode::invalid_signature, "the bundle has no transparency log entry (pass "
                     "--insecure-ignore-tlog to accept that)");
       }
-      add("transparency log", CheckStatus::skipped, "the bundle has no transparency log entries");
+      add("transparency log", BundleCheckStatus::skipped, "the bundle has no transparency log entries");
       return {};
     }
     if (options_.trusted_root == nullptr) {
-      add("transparency log", CheckStatus::skipped, "no --trusted-root given, so the log's signatures cannot be checked");
+      add("transparency log", BundleCheckStatus::skipped, "no --trusted-root given, so the log's signatures cannot be checked");
       return {};
     }
     for (const auto& e : bundle_.tlog_entries) IG_TRY(check_tlog_entry(e));
@@ -271,7 +271,7 @@ class BundleVerifier {
     if (bundle_.rfc3161_timestamps.empty()) return {};
     begin("RFC 3161 timestamp");
     if (options_.trusted_root == nullptr) {
-      add("RFC 3161 timestamp", CheckStatus::skipped, "no --trusted-root given to check timestamp authorities");
+      add("RFC 3161 timestamp", BundleCheckStatus::skipped, "no --trusted-root given to check timestamp authorities");
       return {};
     }
     for (const auto& ts : bundle_.rfc3161_timestamps) {
@@ -398,11 +398,11 @@ Result<BundleArtifact> BundleArtifact::from_digest(std::string_view digest) {
   return a;
 }
 
-const char* check_status_name(CheckStatus s) {
+const char* bundle_check_status_name(BundleCheckStatus s) {
   switch (s) {
-    case CheckStatus::passed: return "passed";
-    case CheckStatus::failed: return "failed";
-    case CheckStatus::skipped: return "skipped";
+    case BundleCheckStatus::passed: return "passed";
+    case BundleCheckStatus::failed: return "failed";
+    case BundleCheckStatus::skipped: return "skipped";
   }
   return "unknown";
 }
@@ -410,7 +410,7 @@ const char* check_status_name(CheckStatus s) {
 nlohmann::json BundleVerification::to_json() const {
   nlohmann::json checks_json = nlohmann::json::array();
   for (const auto& c : checks) {
-    checks_json.push_back({{"name", c.name}, {"status", check_status_name(c.status)}, {"detail", c.detail}});
+    checks_json.push_back({{"name", c.name}, {"status", bundle_check_status_name(c.status)}, {"detail", c.detail}});
   }
   nlohmann::json signer = {{"kind", signer_kind}};
   if (!identity.empty()) signer["identity"] = identity;
@@ -428,10 +428,6 @@ BundleVerification verify_bundle(std::string_view bundle_json, const BundleArtif
                                  const VerifyBundleOptions& options) {
   BundleVerifier v(artifact, options);
   return v.run(bundle_json);
-}
-
-std::string dsse_pae(std::string_view payload_type, std::string_view payload) {
-  return fmt::format("DSSEv1 {} {} {} ", payload_type.size(), payload_type, payload.size()) + std::string(payload);
 }
 
 }  // namespace ig::sign

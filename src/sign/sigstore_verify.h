@@ -48,12 +48,12 @@ struct VerifyBundleOptions {
   bool insecure_ignore_tlog = false;
 };
 
-enum class CheckStatus { passed, failed, skipped };
-const char* check_status_name(CheckStatus s);
+enum class BundleCheckStatus { passed, failed, skipped };
+const char* bundle_check_status_name(BundleCheckStatus s);
 
 struct VerificationCheck {
   std::string name;  // "signature", "certificate chain", "tlog SET", ...
-  CheckStatus status = CheckStatus::passed;
+  BundleCheckStatus status = BundleCheckStatus::passed;
   std::string detail;
 };
 
@@ -77,8 +77,5 @@ struct BundleVerification {
 // Verifies `bundle_json` over `artifact` as described above. Never throws.
 BundleVerification verify_bundle(std::string_view bundle_json, const BundleArtifact& artifact,
                                  const VerifyBundleOptions& options);
-
-// DSSE pre-authentication encoding: "DSSEv1 <len> <type> <len> <payload>".
-std::string dsse_pae(std::string_view payload_type, std::string_view payload);
 
 }  // namespace ig::sign
