@@ -27,7 +27,49 @@ tl::unexpected<Error> bad(std::string_view what) {
   return fail(ErrorCode::invalid_signature, "COSE envelope: {}", what);
 }
 
+constexpr int k_max_depth = 16;
+
+// Walks one CBOR item without building it, so that declared lengths can be
+// checked against the input: libcbor 0.8 allocates a definite array or map
+// of the declared size before reading it, and a 5-byte header could ask for
+// gigabytes. Indefinite lengths (never needed here) are refused.
+bool well_formed(std::string_view b, size_t& pos, int depth) {
+  if (depth > k_max_depth || pos >= b.size()) return false;
+  const uint8_t head = static_cast<uint8_t>(b[pos++]);
+  const int major = head >> 5, ai = head & 31;
+  uint64_t n = static_cast<uint64_t>(ai);
+  if (ai >= 24) {
+    if (ai > 27) return false;
+    size_t len = size_t{1} << (ai - 24);
+    if (len > b.size() - pos) return false;
+    n = 0;
+    for (size_t i = 0; i < len; ++i) n = n << 8 | static_cast<uint8_t>(b[pos++]);
+  }
+  const uint64_t left = b.size() - pos;
+  switch (major) {
+    case 2:
+    case 3:
+      if (n > left) return false;
+      pos += static_cast<size_t>(n);
+      return true;
+    case 4:
+    case 5: {
+      // Every element takes at least one byte.
+      uint64_t items = major == 5 ? n * 2 : n;
+      if (n > left || items > left) return false;
+      for (uint64_t i = 0; i < items; ++i) {
+        if (!well_formed(b, pos, depth + 1)) return false;
+      }
+      return true;
+    }
+    case 6: return well_formed(b, pos, depth + 1);
+    default: return true;  // integers, simple values, floats
+  }
+}
+
 CborPtr load(std::string_view bytes) {
+  size_t pos = 0;
+  if (!well_formed(bytes, pos, 0) || pos != bytes.size()) return nullptr;
   struct cbor_load_result res {};
   cbor_item_t* item = cbor_load(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), &res);
   if (item && (res.error.code != CBOR_ERR_NONE || res.read != bytes.size())) {
