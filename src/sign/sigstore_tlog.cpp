@@ -193,9 +193,9 @@ Result<Checkpoint> verify_checkpoint(std::string_view note, const LogKey& log) {
     matched = true;
     if (log.key.verify(text, std::string_view(*raw).substr(4))) return cp;
   }
-  return fail(ErrorCode::invalid_signature, matched ? "checkpoint signature does not verify with the log key of {}"
-                                                    : "checkpoint carries no signature by the log {}",
-              log.base_url.empty() ? hex(log.log_id) : log.base_url);
+  std::string log_name = log.base_url.empty() ? hex(log.log_id) : log.base_url;
+  if (matched) return fail(ErrorCode::invalid_signature, "checkpoint signature does not verify with the log key of {}", log_name);
+  return fail(ErrorCode::invalid_signature, "checkpoint carries no signature by the log {}", log_name);
 }
 
 Result<void> verify_signed_entry_timestamp(const TlogEntry& entry, const LogKey& log) {
