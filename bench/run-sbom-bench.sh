@@ -28,8 +28,9 @@
 #   inflate      - (big only) both layers through `igzip -dc` in parallel; the
 #                  larger layer's time is the inflate limit
 # Wall time and peak RSS come from /usr/bin/time -v. Each measurement waits
-# (up to 2 minutes) for the 1-minute load average to drop below the number of
-# CPUs, and records the load it ran at: the machine is shared.
+# (IG_BENCH_QUIET_WAIT seconds at most, default 30) for the 1-minute load
+# average to drop below the number of CPUs, and records the load it ran at:
+# the machine is shared.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 ig=${1:-$src/build/release/imagegate}
@@ -149,11 +150,12 @@ open(os.path.join(out, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}
 PY
 }
 
-# wait_quiet: waits (2 minutes at most) for the load to drop below the CPU count.
+# wait_quiet: waits (IG_BENCH_QUIET_WAIT seconds, 30 by default, at most) for
+# the load to drop below the CPU count.
 wait_quiet() {
   local cpus i
   cpus=$(nproc)
-  for i in $(seq 24); do
+  for i in $(seq $(((${IG_BENCH_QUIET_WAIT:-30} + 4) / 5))); do
     awk -v c="$cpus" '{exit !($1 < c)}' /proc/loadavg && return
     sleep 5
   done
