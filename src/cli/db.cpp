@@ -1,15 +1,26 @@
-// imagegate db import|status|build: fill, inspect and package the local
-// vulnerability database. (db push/pull through a registry comes later.)
+// imagegate db import|status|build|push|pull: fill, inspect and package the
+// local vulnerability database, and move it through any OCI registry as the
+// artifact described in docs/db-artifact.md (shape in vulndb/artifact.h).
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
+#include <zstd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "cli/command.h"
+#include "image/decompress.h"
+#include "image/reference.h"
+#include "image/registry.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "vulndb/artifact.h"
 #include "vulndb/database.h"
 #include "vulndb/importer.h"
 
@@ -35,6 +46,8 @@ struct DbOptions {
   std::string format = "text";
   std::string output;
   bool force = false;
+  std::string reference;
+  ImageOptions registry;
 };
 
 std::string human_age(int64_t seconds) {
@@ -126,6 +139,263 @@ int run_build(const GlobalOptions& global, const DbOptions& o) {
   return 0;
 }
 
+namespace fs = std::filesystem;
+
+// A path removed (recursively) when this goes out of scope: push and pull never
+// leave temporaries behind, whatever fails.
+class ScratchPath {
+ public:
+  explicit ScratchPath(fs::path p) : path_(std::move(p)) {}
+  ~ScratchPath() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  ScratchPath(const ScratchPath&) = delete;
+  ScratchPath& operator=(const ScratchPath&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// An owned file descriptor.
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  ~OwnedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+constexpr size_t k_chunk = 1u << 20;
+// zstd level for the database layer: SQLite pages compress ~4x at 9, and
+// higher levels cost minutes on a 200 MiB file for a few percent.
+constexpr int k_zstd_level = 9;
+
+Result<std::unique_ptr<OwnedFd>> open_fd(const fs::path& p, int flags) {
+  int fd = ::open(p.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(ErrorCode::io, "cannot open {}: {}", p.string(), std::strerror(errno));
+  return std::make_unique<OwnedFd>(fd);
+}
+
+Result<void> write_all(int fd, const char* p, size_t n, const fs::path& what) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return fail(ErrorCode::io, "cannot write {}: {}", what.string(), std::strerror(errno));
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return {};
+}
+
+struct Compressed {
+  std::string raw_digest, digest;
+  int64_t raw_size = 0, size = 0;
+};
+
+// Compresses file `in` into `out` with zstd, hashing both sides on the way.
+Result<Compressed> compress_file(const fs::path& in, const fs::path& out) {
+  IG_ASSIGN(auto src, open_fd(in, O_RDONLY));
+  IG_ASSIGN(auto dst, open_fd(out, O_WRONLY | O_CREAT | O_TRUNC));
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!cctx) return fail(ErrorCode::internal, "zstd: cannot allocate a compression context");
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, k_zstd_level);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+  (void)ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_nbWorkers, 2);  // fails harmlessly without threads
+  Hasher raw, packed;
+  Compressed c;
+  std::string ibuf(k_chunk, '\0'), obuf(ZSTD_CStreamOutSize(), '\0');
+  bool eof = false;
+  while (!eof) {
+    ssize_t n = ::read(src->get(), ibuf.data(), ibuf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(ErrorCode::io, "cannot read {}: {}", in.string(), std::strerror(errno));
+    eof = n == 0;
+    raw.update(ibuf.data(), static_cast<size_t>(n));
+    c.raw_size += n;
+    ZSTD_inBuffer ib{ibuf.data(), static_cast<size_t>(n), 0};
+    size_t remaining = 0;
+    do {
+      ZSTD_outBuffer ob{obuf.data(), obuf.size(), 0};
+      remaining = ZSTD_compressStream2(cctx.get(), &ob, &ib, eof ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(remaining)) {
+        return fail(ErrorCode::internal, "zstd compression of {} failed: {}", in.string(),
+                    ZSTD_getErrorName(remaining));
+      }
+      packed.update(obuf.data(), ob.pos);
+      c.size += static_cast<int64_t>(ob.pos);
+      IG_TRY(write_all(dst->get(), obuf.data(), ob.pos, out));
+    } while (eof ? remaining != 0 : ib.pos < ib.size);
+  }
+  c.raw_digest = raw.finish();
+  c.digest = packed.finish();
+  return c;
+}
+
+// Decompresses the zstd file `in` into `out`, which must come out as exactly
+// `size` bytes hashing to `digest` (integrity error naming `what` otherwise;
+// it stops as soon as the output runs past `size`). Synced to disk on success.
+Result<void> decompress_file(const fs::path& in, const fs::path& out, const std::string& digest, int64_t size,
+                             const std::string& what) {
+  IG_ASSIGN(auto src, image::open_file_stream(in.string()));
+  auto dec = image::zstd_decoder(std::move(src), fmt::format("the database layer of {}", what));
+  IG_ASSIGN(auto dst, open_fd(out, O_WRONLY | O_CREAT | O_TRUNC));
+  auto parsed = Digest::parse(digest);
+  Hasher h(parsed ? parsed->algorithm : "sha256");
+  std::string buf(k_chunk, '\0');
+  int64_t total = 0;
+  while (true) {
+    IG_ASSIGN(size_t n, dec->read(std::as_writable_bytes(std::span(buf.data(), buf.size()))));
+    if (n == 0) break;
+    total += static_cast<int64_t>(n);
+    if (total > size) {
+      return fail(ErrorCode::integrity, "the database in {} is larger than the {} bytes its metadata declares: the "
+                  "artifact was altered; push it again", what, size);
+    }
+    h.update(buf.data(), n);
+    IG_TRY(write_all(dst->get(), buf.data(), n, out));
+  }
+  if (total != size) {
+    return fail(ErrorCode::integrity, "the database in {} is {} bytes, not the {} its metadata declares: the "
+                "artifact was altered; push it again", what, total, size);
+  }
+  if (std::string got = h.finish(); got != digest) {
+    return fail(ErrorCode::integrity, "the database in {} hashes to {}, not the {} its metadata declares: the "
+                "artifact was altered; push it again", what, got, digest);
+  }
+  if (::fsync(dst->get()) != 0) return fail(ErrorCode::io, "cannot sync {}: {}", out.string(), std::strerror(errno));
+  return {};
+}
+
+// The registry, repository and tag to push to; a digest is refused since the
+// registry derives it from what we upload.
+Result<image::Reference> push_reference(const std::string& text) {
+  IG_ASSIGN(auto ref, image::Reference::parse(text));
+  if (!ref.digest.empty()) {
+    return fail(ErrorCode::usage, "db push {}: push to a tag (REPOSITORY:TAG), not a digest; the digest is printed "
+                "after the push", text);
+  }
+  if (ref.tag.empty()) ref.tag = "latest";
+  return ref;
+}
+
+Result<std::string> push_database(const GlobalOptions& global, const DbOptions& o) {
+  IG_ASSIGN(auto ref, push_reference(o.reference));
+  IG_ASSIGN(auto ropts, o.registry.to_resolve_options(global));
+  std::string builder = "imagegate " IG_VERSION;
+  std::string tmpl = (fs::temp_directory_path() / "imagegate-db-push-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) return fail(ErrorCode::io, "cannot create a temporary directory: {}", std::strerror(errno));
+  ScratchPath scratch(tmpl);
+  fs::path built = scratch.path() / "imagegate.db", packed = scratch.path() / "imagegate.db.zst";
+  vulndb::DatabaseStatus status;
+  {
+    IG_ASSIGN(auto db, vulndb::Database::open(database_path(global), vulndb::Database::Mode::read));
+    IG_TRY(db.build_into(built, builder, true));
+    IG_ASSIGN(auto copy, vulndb::Database::open(built, vulndb::Database::Mode::read));
+    IG_ASSIGN(status, copy.status());
+  }
+  IG_ASSIGN(auto c, compress_file(built, packed));
+  auto meta = vulndb::metadata_for(status, builder, c.raw_digest, c.raw_size);
+  std::string meta_json = vulndb::metadata_to_json(meta);
+  vulndb::BlobRef meta_ref{std::string(vulndb::k_metadata_media_type), sha256_digest(meta_json),
+                           static_cast<int64_t>(meta_json.size())};
+  vulndb::BlobRef layer_ref{std::string(vulndb::k_layer_media_type), c.digest, c.size};
+
+  image::RegistryClient client(ref.registry, ropts.registry);
+  log::info("pushing {} ({} MiB compressed from {} MiB)", ref.str(), c.size >> 20, c.raw_size >> 20);
+  IG_TRY(client.upload_blob(ref.repository, meta_ref.digest, meta_json));
+  IG_ASSIGN(bool have, client.blob_exists(ref.repository, layer_ref.digest));
+  if (!have) IG_TRY(client.upload_blob_file(ref.repository, layer_ref.digest, packed));
+  std::string manifest = vulndb::build_manifest(meta, meta_ref, layer_ref);
+  IG_ASSIGN(std::string digest, client.put_manifest(ref.repository, ref.tag, manifest,
+                                                    std::string(vulndb::k_manifest_media_type)));
+  return fmt::format("{}@{}", ref.name(), digest);
+}
+
+int run_push(const GlobalOptions& global, const DbOptions& o) {
+  auto r = push_database(global, o);
+  if (!r) return report_error(r.error().with_context(fmt::format("db push {}", o.reference)));
+  fmt::print("{}\n", *r);
+  return 0;
+}
+
+Result<void> download(image::RegistryClient& client, const image::Reference& ref, const vulndb::BlobRef& b,
+                      const fs::path& to) {
+  IG_ASSIGN(auto fd, open_fd(to, O_RDWR | O_CREAT | O_TRUNC));
+  image::Descriptor d;
+  d.media_type = b.media_type;
+  d.digest = b.digest;
+  d.size = b.size;
+  return client.download_blob(ref.repository, d, fd->get());
+}
+
+// Moves the verified file `from` over `to`. A working database's WAL side
+// files belong to the old contents: SQLite would replay them onto the new file.
+Result<void> replace_database(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  for (const char* suffix : {"-wal", "-shm"}) {
+    fs::path side = to;
+    side += suffix;
+    fs::remove(side, ec);
+  }
+  fs::rename(from, to, ec);
+  if (ec) return fail(ErrorCode::io, "cannot move the pulled database into place as {}: {}", to.string(), ec.message());
+  return {};
+}
+
+Result<vulndb::DatabaseStatus> pull_database(const GlobalOptions& global, const DbOptions& o) {
+  IG_ASSIGN(auto ref, image::Reference::parse(o.reference));
+  IG_ASSIGN(auto ropts, o.registry.to_resolve_options(global));
+  const fs::path target = database_path(global);
+  const std::string what = ref.str();
+  image::RegistryClient client(ref.registry, ropts.registry);
+  IG_ASSIGN(auto raw, client.get_manifest(ref.repository, ref.manifest_ref()));
+  IG_ASSIGN(auto am, vulndb::parse_manifest(raw.bytes, what));
+
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  IG_TRY(make_dirs(dir));
+  std::string tmpl = (dir / fmt::format(".{}.pull-XXXXXX", target.filename().string())).string();
+  if (!mkdtemp(tmpl.data())) {
+    return fail(ErrorCode::io, "cannot create a temporary directory in {}: {}", dir.string(), std::strerror(errno));
+  }
+  ScratchPath scratch(tmpl);
+  fs::path meta_file = scratch.path() / "metadata.json", layer_file = scratch.path() / "imagegate.db.zst",
+           db_file = scratch.path() / "imagegate.db";
+  IG_TRY(download(client, ref, am.metadata, meta_file));
+  IG_ASSIGN(auto meta_json, read_file(meta_file, vulndb::k_max_metadata_size));
+  IG_ASSIGN(auto meta, vulndb::parse_metadata(meta_json, what));
+  log::info("pulling {} ({} MiB, built {})", what, am.layer.size >> 20, meta.built_at);
+  IG_TRY(download(client, ref, am.layer, layer_file));
+  IG_TRY(decompress_file(layer_file, db_file, meta.database_digest, meta.database_size, what));
+  vulndb::DatabaseStatus status;
+  {
+    // The file itself must be a database this imagegate reads, whatever the
+    // metadata claimed.
+    auto db = vulndb::Database::open(db_file, vulndb::Database::Mode::read);
+    if (!db) return fail(db.error().with_context(fmt::format("checking the database pulled from {}", what)));
+    IG_ASSIGN(status, db->status());
+  }
+  IG_TRY(replace_database(db_file, target));
+  status.path = target.string();
+  return status;
+}
+
+int run_pull(const GlobalOptions& global, const DbOptions& o) {
+  auto r = pull_database(global, o);
+  if (!r) return report_error(r.error().with_context(fmt::format("db pull {}", o.reference)));
+  fmt::print("pulled {} into {}: schema {}, built {}, {} vulnerabilities, {} affected packages\n", o.reference,
+             r->path, r->schema_version, r->built_at.empty() ? "(unknown)" : r->built_at, r->vulnerabilities,
+             r->affected);
+  return 0;
+}
+
 }  // namespace
 
 void register_db(CLI::App& app, GlobalOptions& global, Runner& run) {
@@ -151,6 +421,24 @@ void register_db(CLI::App& app, GlobalOptions& global, Runner& run) {
   build->add_option("--output,-o", opts->output, "File to write")->required();
   build->add_flag("--force", opts->force, "Replace --output if it exists");
   build->callback([&global, &run, opts] { run = [&global, opts] { return run_build(global, *opts); }; });
+
+  // Registry flags as for images, minus the ones that only make sense there.
+  auto registry_flags = [opts](CLI::App* cmd) {
+    opts->registry.add_to(*cmd);
+    cmd->remove_option(cmd->get_option("--platform"));
+    cmd->remove_option(cmd->get_option("--no-cache"));
+  };
+  auto* push = db->add_subcommand("push", "Push the database to a registry as an OCI artifact "
+                                          "(docs/db-artifact.md)");
+  push->add_option("REF", opts->reference, "Where to push: REGISTRY/REPOSITORY[:TAG] (default tag: latest)")
+      ->required();
+  registry_flags(push);
+  push->callback([&global, &run, opts] { run = [&global, opts] { return run_push(global, *opts); }; });
+
+  auto* pull = db->add_subcommand("pull", "Pull a database artifact from a registry and make it the --db file");
+  pull->add_option("REF", opts->reference, "What to pull: REGISTRY/REPOSITORY[:TAG|@DIGEST]")->required();
+  registry_flags(pull);
+  pull->callback([&global, &run, opts] { run = [&global, opts] { return run_pull(global, *opts); }; });
 }
 
 }  // namespace ig::cli

@@ -268,6 +268,9 @@ std::string distro_release_key(const inventory::OsInfo& os) {
 }
 
 Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db, const MatchOptions& opts) {
+  // One snapshot for the whole image: consistent findings, and lookups skip
+  // SQLite's per-statement locking.
+  IG_ASSIGN(auto snapshot, db.read_transaction());
   Context ctx(db);
   MatchResult result;
   std::set<std::string> warnings;

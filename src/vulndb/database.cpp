@@ -18,6 +18,7 @@ struct Database::Impl {
   Connection conn;
   Mode mode = Mode::read;
   bool importing = false;
+  int read_depth = 0;     // nested ReadTransactions alive
   int64_t next_seq = 0;  // affected.seq for the next row an import writes
   // Statements are prepared on first use and kept for the connection's life.
   Statement q_affected, q_release, q_vuln, q_aliases, q_severities, q_refs, q_kev, q_epss;
@@ -261,6 +262,19 @@ Result<Enrichment> Database::enrichment(std::string_view cve) {
   return e;
 }
 
+Result<ReadTransaction> Database::read_transaction() {
+  if (impl_->importing) {
+    return fail(ErrorCode::internal, "a read transaction cannot start while an import runs on this connection");
+  }
+  if (impl_->read_depth == 0) IG_TRY(impl_->conn.exec("BEGIN DEFERRED"));
+  ++impl_->read_depth;
+  return ReadTransaction(this);
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (db_ && --db_->impl_->read_depth == 0) (void)db_->impl_->conn.exec("COMMIT");
+}
+
 Result<DatabaseStatus> Database::status() {
   auto& c = impl_->conn;
   DatabaseStatus s;
@@ -341,6 +355,9 @@ Result<ImportSession> Database::begin_import(std::string_view name, std::string_
     return fail(ErrorCode::internal, "database {} was opened read-only; imports need Mode::write", path().string());
   }
   if (impl_->importing) return fail(ErrorCode::internal, "an import is already running on this connection");
+  if (impl_->read_depth > 0) {
+    return fail(ErrorCode::internal, "an import cannot start inside a read transaction on the same connection");
+  }
   auto& c = impl_->conn;
   IG_TRY(c.exec("BEGIN IMMEDIATE"));
   impl_->importing = true;
