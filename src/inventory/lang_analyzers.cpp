@@ -1,6 +1,7 @@
 // The language catalogers' registry; see lang_analyzers.h.
 #include "inventory/lang_analyzers.h"
 
+#include "inventory/lang_binary.h"
 #include "inventory/lang_dotnet.h"
 #include "inventory/lang_golang.h"
 #include "inventory/lang_java.h"
@@ -17,10 +18,11 @@ std::vector<std::unique_ptr<image::Analyzer>> language_analyzers() {
   out.push_back(lang::make_npm_package_analyzer());
   out.push_back(lang::make_npm_lock_analyzer());
   out.push_back(lang::make_python_analyzer());
-  out.push_back(lang::make_golang_analyzer());
+  // Go and cargo-auditable binaries: one analyzer, so each executable is
+  // streamed once instead of being read into memory for two (lang_binary.h).
+  out.push_back(lang::make_binary_analyzer());
   out.push_back(lang::make_java_analyzer());
   out.push_back(lang::make_cargo_lock_analyzer());
-  out.push_back(lang::make_rust_binary_analyzer());
   out.push_back(lang::make_ruby_analyzer());
   out.push_back(lang::make_php_analyzer());
   out.push_back(lang::make_dotnet_analyzer());

@@ -127,16 +127,32 @@ Result<bool> has_go_note(StreamWindow& w, const ElfFile& elf) {
   return false;
 }
 
+uint64_t ElfFile::mapped_end() const {
+  uint64_t end = 0;
+  for (const auto& s : segments) end = std::max(end, s.offset + s.filesz);
+  return end;
+}
+
 Result<std::vector<ElfSection>> read_elf_sections(const StreamWindow& w, const ElfFile& elf, std::string_view what) {
+  return read_elf_sections(
+      [&w](uint64_t off, uint64_t len) -> std::optional<std::string_view> {
+        if (!w.holds(off, len)) return std::nullopt;
+        return w.view(off, len);
+      },
+      elf, what);
+}
+
+Result<std::vector<ElfSection>> read_elf_sections(const ElfBytes& bytes, const ElfFile& elf, std::string_view what) {
   std::vector<ElfSection> out;
   std::vector<uint64_t> name_offsets;
   if (elf.shnum == 0) return out;
-  if (!w.holds(elf.shoff, uint64_t{elf.shnum} * elf.shentsize) || elf.shstrndx >= elf.shnum) {
+  auto table = bytes(elf.shoff, uint64_t{elf.shnum} * elf.shentsize);
+  if (!table || elf.shstrndx >= elf.shnum) {
     return fail(ErrorCode::invalid_image, "{}: ELF section headers out of range", what);
   }
   size_t word = elf.is64 ? 8 : 4;
   for (uint16_t i = 0; i < elf.shnum; ++i) {
-    std::string_view sh = w.view(elf.shoff + uint64_t{i} * elf.shentsize, elf.shentsize);
+    std::string_view sh = table->substr(size_t{i} * elf.shentsize, elf.shentsize);
     ElfSection s;
     name_offsets.push_back(elf.uint_at(sh, 0, 4));  // resolved once the name table is known
     s.type = static_cast<uint32_t>(elf.uint_at(sh, 4, 4));
@@ -147,10 +163,9 @@ Result<std::vector<ElfSection>> read_elf_sections(const StreamWindow& w, const E
     out.push_back(std::move(s));
   }
   const ElfSection& strtab = out[elf.shstrndx];
-  if (!w.holds(strtab.offset, strtab.size)) {
-    return fail(ErrorCode::invalid_image, "{}: ELF section name table out of range", what);
-  }
-  std::string_view names = w.view(strtab.offset, strtab.size);
+  auto name_bytes = bytes(strtab.offset, strtab.size);
+  if (!name_bytes) return fail(ErrorCode::invalid_image, "{}: ELF section name table out of range", what);
+  std::string_view names = *name_bytes;
   for (size_t i = 0; i < out.size(); ++i) {
     if (name_offsets[i] >= names.size()) continue;
     std::string_view n = names.substr(static_cast<size_t>(name_offsets[i]));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,7 +66,13 @@ struct ElfFile {
   std::optional<uint64_t> file_offset(uint64_t vaddr, uint64_t len) const;
   // The end offset of the section header table (0 when there is none).
   uint64_t section_table_end() const { return shnum == 0 ? 0 : shoff + uint64_t{shnum} * shentsize; }
+  // The end of the bytes any segment maps. Sections without SHF_ALLOC (the
+  // symbol tables, debug info, cargo-auditable's .dep-v0) come after it.
+  uint64_t mapped_end() const;
 };
+
+// The file bytes [off, off+len) when the caller holds them, else nullopt.
+using ElfBytes = std::function<std::optional<std::string_view>(uint64_t off, uint64_t len)>;
 
 // Reads and validates the ELF header and program headers at the start of `w`.
 // invalid_image for a truncated or inconsistent header.
@@ -78,5 +85,8 @@ Result<bool> has_go_note(StreamWindow& w, const ElfFile& elf);
 // The section headers with resolved names. REQUIRES `w` to hold the table and
 // the section-name string table.
 Result<std::vector<ElfSection>> read_elf_sections(const StreamWindow& w, const ElfFile& elf, std::string_view what);
+// The same, reading through `bytes`, which must hold the table and the
+// section-name string table (when it does not: invalid_image).
+Result<std::vector<ElfSection>> read_elf_sections(const ElfBytes& bytes, const ElfFile& elf, std::string_view what);
 
 }  // namespace ig::inventory::lang

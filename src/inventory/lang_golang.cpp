@@ -19,7 +19,7 @@ constexpr uint64_t k_scan_chunk = 1ull << 20;
 constexpr uint64_t k_max_binary = 512ull << 20;
 // Old-format pointers lead back into .rodata, so a Go binary (known by its
 // build ID note) is kept in memory from its start, up to this size.
-constexpr uint64_t k_max_retained = 256ull << 20;
+constexpr uint64_t k_max_retained = k_go_window;
 constexpr uint32_t k_pf_w = 2;
 
 // Splits a modinfo line on tabs into at most 4 fields.
@@ -193,9 +193,14 @@ std::vector<Package> parse_go_modinfo(std::string_view go_version, std::string_v
 }
 
 Result<std::vector<Package>> parse_go_binary(image::FileReader& in, uint64_t size, std::string_view path) {
-  StreamWindow w(in, k_max_retained);
+  StreamWindow w(in, k_go_window);
   IG_ASSIGN(ElfFile elf, read_elf_headers(w, path));
   IG_ASSIGN(bool go_note, has_go_note(w, elf));
+  return parse_go_elf(w, elf, go_note, size, path);
+}
+
+Result<std::vector<Package>> parse_go_elf(StreamWindow& w, const ElfFile& elf, bool go_note, uint64_t size,
+                                          std::string_view path) {
   bool retain = go_note && size <= k_max_retained;
   std::vector<ElfSegment> writable;
   for (const auto& s : elf.segments) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "image/analyzer.h"
+#include "inventory/lang_elf.h"
 #include "inventory/package.h"
 #include "util/error.h"
 
@@ -27,6 +28,16 @@ std::vector<Package> parse_go_modinfo(std::string_view go_version, std::string_v
 // inline format (Go >= 1.18) and the older pointer format. An empty result
 // when the file is not a Go binary; invalid_image for malformed ELF.
 Result<std::vector<Package>> parse_go_binary(image::FileReader& in, uint64_t size, std::string_view path);
+
+// The StreamWindow size parse_go_elf needs: a Go binary of up to this size is
+// kept in memory up to its build info (old-format pointers lead backwards).
+inline constexpr uint64_t k_go_window = 256ull << 20;
+
+// The same for an ELF file whose headers and notes `w` (created with at least
+// k_go_window) has read; `go_note` is has_go_note()'s answer. Without the note
+// the writable segments are still scanned, streaming, for the build info.
+Result<std::vector<Package>> parse_go_elf(StreamWindow& w, const ElfFile& elf, bool go_note, uint64_t size,
+                                          std::string_view path);
 
 std::unique_ptr<image::Analyzer> make_golang_analyzer();
 

@@ -2,6 +2,7 @@
 #include "inventory/lang_python.h"
 
 #include "inventory/lang_common.h"
+#include "inventory/purl.h"
 
 namespace ig::inventory::lang {
 
@@ -124,6 +125,12 @@ Result<std::vector<Package>> parse_python_metadata(std::string_view content, std
   } else {
     for (const auto& l : h.classifier_licenses) add_license(p.licenses, l);
   }
+  // The PURL is not PEP 503's form: the purl spec's pypi type lowercases and
+  // maps "_" to "-" but keeps dots (pkg:pypi/zope.interface), as Trivy, Syft
+  // and the advisory databases that key on PURLs write it.
+  Package declared = p;
+  declared.name = h.name;
+  p.purl = package_purl(declared);
   if (h.name != p.name) p.extra["declared_name"] = h.name;
   if (!h.summary.empty()) p.extra["summary"] = h.summary;
   if (!h.home_page.empty()) p.extra["homepage"] = h.home_page;

@@ -37,6 +37,14 @@ TEST(LangPython, HeaderShapes) {
   ASSERT_EQ(q.size(), 1u);
   EXPECT_EQ(q[0].licenses, std::vector<std::string>{"BSD License"});
   EXPECT_TRUE(analyze(*a, "y.egg-info", "Name: y\n").empty());
+
+  // The name is PEP 503's form, the PURL the purl spec's: dots are kept
+  // (Debian's lazr.uri egg-info; Trivy writes pkg:pypi/lazr.uri too).
+  auto d = analyze(*a, "usr/lib/python3/dist-packages/lazr.uri-1.0.6.egg-info/PKG-INFO",
+                   "Metadata-Version: 1.1\nName: Lazr.URI_x\nVersion: 1.0.6\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].name, "lazr-uri-x");
+  EXPECT_EQ(d[0].purl, "pkg:pypi/lazr.uri-x@1.0.6");
 }
 
 // Debian's python3-yaml ships PyYAML's real METADATA; its version must match

@@ -12,9 +12,15 @@ namespace ig::inventory::lang {
 namespace {
 
 constexpr uint64_t k_max_lock = 16ull << 20;
-constexpr uint64_t k_max_binary = 256ull << 20;
+constexpr uint64_t k_max_binary = 512ull << 20;
 constexpr uint64_t k_max_dep_json = 16ull << 20;
 constexpr uint64_t k_max_dep_section = 4ull << 20;
+// What is kept of an ELF file's unmapped tail (see parse_rust_elf): its start,
+// where linkers put .comment and then orphan sections such as .dep-v0, and
+// its end, where the section headers and their name table are.
+constexpr uint64_t k_max_tail_head = 8ull << 20;
+constexpr uint64_t k_max_tail_end = 16ull << 20;
+constexpr uint64_t k_max_window = k_max_tail_head + k_max_tail_end + (1ull << 20);
 
 // The value of a TOML basic string `"..."` (escapes \" and \\ only; others kept).
 std::string toml_string(std::string_view v) {
@@ -168,27 +174,59 @@ Result<std::string> zlib_inflate(std::string_view compressed, uint64_t max_out) 
   }
 }
 
-Result<std::vector<Package>> parse_rust_binary(image::FileReader& in, std::string_view path) {
-  StreamWindow w(in, k_max_binary);
-  IG_ASSIGN(ElfFile elf, read_elf_headers(w, path));
-  IG_ASSIGN(bool go, has_go_note(w, elf));
+Result<std::vector<Package>> parse_rust_elf(StreamWindow& w, const ElfFile& elf, std::string_view path) {
   uint64_t table_end = elf.section_table_end();
-  if (go || table_end == 0) return std::vector<Package>();
-  // Section headers sit at the end of the file, after the section data, and
-  // the stream cannot seek back: keep the file up to the table.
-  IG_ASSIGN(bool ok, w.ensure(table_end));
-  if (!ok) return fail(ErrorCode::invalid_image, "{}: truncated ELF section headers", path);
-  IG_ASSIGN(auto sections, read_elf_sections(w, elf, path));
+  if (table_end == 0) return std::vector<Package>();
+  // cargo-auditable gives .dep-v0 no SHF_ALLOC flag, so no segment maps it and
+  // linkers place it after every mapped byte, with the symbol tables and debug
+  // info, before the section headers at the end. The stream cannot seek back
+  // to it once the headers say where it is, so only that unmapped tail is
+  // kept, and of a large (unstripped) tail only its two ends.
+  uint64_t tail = std::max(std::min(elf.mapped_end(), elf.shoff), w.base());
+  if (tail > elf.shoff) return fail(ErrorCode::invalid_image, "{}: ELF section headers overlap data already read", path);
+  auto truncated = [&] { return fail(ErrorCode::invalid_image, "{}: truncated ELF section headers", path); };
+  IG_ASSIGN(bool ok, w.drop_before(tail));
+  if (!ok) return truncated();
+  std::string head;
+  if (table_end - tail > k_max_tail_head + k_max_tail_end) {
+    IG_ASSIGN(ok, w.ensure(tail + k_max_tail_head));
+    if (!ok) return truncated();
+    head = std::string(w.view(tail, k_max_tail_head));
+    IG_ASSIGN(ok, w.drop_before(table_end - k_max_tail_end));
+    if (!ok) return truncated();
+  }
+  IG_ASSIGN(ok, w.ensure(table_end));
+  if (!ok) return truncated();
+  ElfBytes bytes = [&](uint64_t off, uint64_t len) -> std::optional<std::string_view> {
+    if (w.holds(off, len)) return w.view(off, len);
+    if (off >= tail && len <= head.size() && off - tail <= head.size() - len) {
+      return std::string_view(head).substr(static_cast<size_t>(off - tail), static_cast<size_t>(len));
+    }
+    return std::nullopt;
+  };
+  IG_ASSIGN(auto sections, read_elf_sections(bytes, elf, path));
   for (const auto& s : sections) {
     if (s.name != ".dep-v0") continue;
-    if (s.size > k_max_dep_section || !w.holds(s.offset, s.size)) {
-      return fail(ErrorCode::invalid_image, "{}: .dep-v0 section out of range", path);
+    if (s.size > k_max_dep_section) return fail(ErrorCode::invalid_image, "{}: .dep-v0 section too large", path);
+    auto data = bytes(s.offset, s.size);
+    if (!data) {
+      return fail(ErrorCode::invalid_image,
+                  "{}: .dep-v0 lies outside the first {} MiB and last {} MiB of the unmapped tail that are read",
+                  path, k_max_tail_head >> 20, k_max_tail_end >> 20);
     }
-    auto json = zlib_inflate(w.view(s.offset, s.size), k_max_dep_json);
+    auto json = zlib_inflate(*data, k_max_dep_json);
     if (!json) return fail(json.error().with_context(std::string(path) + ": .dep-v0"));
     return parse_cargo_auditable_json(*json, path);
   }
   return std::vector<Package>();
+}
+
+Result<std::vector<Package>> parse_rust_binary(image::FileReader& in, std::string_view path) {
+  StreamWindow w(in, k_max_window);
+  IG_ASSIGN(ElfFile elf, read_elf_headers(w, path));
+  IG_ASSIGN(bool go, has_go_note(w, elf));
+  if (go) return std::vector<Package>();
+  return parse_rust_elf(w, elf, path);
 }
 
 std::unique_ptr<image::Analyzer> make_cargo_lock_analyzer() { return std::make_unique<CargoLockAnalyzer>(); }

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include "inventory/lang_binary.h"
+#include "inventory/lang_golang.h"
 #include "inventory/lang_test_util.h"
 
 namespace ig::inventory::lang {
@@ -54,6 +56,60 @@ TEST(LangRust, AuditableSectionInRealElf) {
   EXPECT_EQ(find(pkgs, "cc")->extra.value("kind", ""), "build");
   // The same binary without the section has no crates.
   EXPECT_TRUE(analyze(*make_rust_binary_analyzer(), "usr/bin/true", testing::slurp("/usr/bin/true")).empty());
+}
+
+// An unstripped binary's unmapped tail (debug info, symbols) can be far larger
+// than what is kept of it: .dep-v0 is still found at either end of the tail,
+// with at most ~25 MiB of the file in memory (StreamWindow refuses more), and
+// the one-pass ELF analyzer finds it as parse_rust_binary does.
+TEST(LangRust, LargeUnmappedTail) {
+  if (run("command -v objcopy").empty() || run("command -v python3").empty() || !fs::exists("/usr/bin/true")) {
+    GTEST_SKIP() << "needs objcopy (binutils) and python3";
+  }
+  fs::path dir = fs::temp_directory_path() / ("ig-lang-rust-tail-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string d = dir.string();
+  std::string log = run(
+      "cd '" + d + "' && python3 -c \"import os,zlib; "
+      "open('deps.z','wb').write(zlib.compress(b'{\\\"packages\\\":[{\\\"name\\\":\\\"serde\\\",\\\"version\\\":\\\"1.0.197\\\"}]}')); "
+      "open('pad','wb').write(os.urandom(30 << 20)); open('half','wb').write(os.urandom(20 << 20))\" && "
+      // objcopy lays added sections out in the reverse of their order here.
+      "objcopy --add-section .dep-v0=deps.z --add-section .debug_pad=pad /usr/bin/true end && "
+      "objcopy --add-section .debug_pad=pad --add-section .dep-v0=deps.z /usr/bin/true head && "
+      "objcopy --add-section .debug_a=half --add-section .dep-v0=deps.z --add-section .debug_b=half /usr/bin/true middle "
+      "2>&1");
+  ASSERT_TRUE(fs::exists(dir / "middle")) << log;
+  for (const char* name : {"head", "end"}) {
+    std::string bin = testing::slurp(dir / name);
+    ASSERT_GT(bin.size(), 30u << 20) << name;
+    auto pkgs = analyze(*make_rust_binary_analyzer(), name, bin, 65536);
+    ASSERT_EQ(pkgs.size(), 1u) << name;
+    EXPECT_EQ(pkgs[0].purl, "pkg:cargo/serde@1.0.197");
+    auto both = analyze(*make_binary_analyzer(), name, bin, 65536);
+    ASSERT_EQ(both.size(), 1u) << name;
+    EXPECT_EQ(both[0].purl, "pkg:cargo/serde@1.0.197");
+  }
+  // In the middle of a 40 MiB tail it is not read: an error that says why.
+  image::FileMeta meta;
+  meta.path = "middle";
+  testing::StringReader r(testing::slurp(dir / "middle"), 65536);
+  auto res = make_rust_binary_analyzer()->analyze(meta, r);
+  fs::remove_all(dir);
+  ASSERT_FALSE(res.has_value());
+  EXPECT_NE(res.error().message.find("outside the first 8 MiB and last 16 MiB"), std::string::npos)
+      << res.error().message;
+}
+
+// The one-pass ELF analyzer reports a Go binary as the Go analyzer does.
+TEST(LangRust, BinaryAnalyzerReadsGoToo) {
+  const char* bin = "/usr/bin/docker-registry";
+  if (!fs::exists(bin)) GTEST_SKIP() << "docker-registry is not installed";
+  std::string content = testing::slurp(bin);
+  auto go = analyze(*make_golang_analyzer(), "usr/bin/docker-registry", content, 65536);
+  auto both = analyze(*make_binary_analyzer(), "usr/bin/docker-registry", content, 65536);
+  ASSERT_FALSE(go.empty());
+  ASSERT_EQ(both.size(), go.size());
+  for (size_t i = 0; i < go.size(); ++i) EXPECT_EQ(both[i].purl, go[i].purl);
 }
 
 TEST(LangRust, InflateBounds) {
