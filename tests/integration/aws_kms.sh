@@ -17,7 +17,7 @@ MOTO_PORT=$(reg_free_port)
 moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$W/moto.log" 2>&1 &
 REG_PIDS+=($!)
 reg_wait_http "http://127.0.0.1:$MOTO_PORT/"
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL_KMS="http://127.0.0.1:$MOTO_PORT"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE
 export AWS_CONFIG_FILE="$W/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$W/no-aws-credentials"
@@ -52,5 +52,5 @@ expect_fail 12 "not by the given key" "$IMAGEGATE" verify --key "$W/local.pub" "
 # Errors name the cause.
 expect_fail 3 "NotFoundException" "$IMAGEGATE" verify --key "awskms:///arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" "$R/test/kms:v1"
 expect_fail 2 "AWS_ACCESS_KEY_ID" env -u AWS_ACCESS_KEY_ID "$IMAGEGATE" verify --key "awskms:///$ARN" "$R/test/kms:v1"
-expect_fail 2 "AWS_REGION" env -u AWS_REGION "$IMAGEGATE" verify --key "awskms:///alias/none" "$R/test/kms:v1"
+expect_fail 2 "AWS_REGION" env -u AWS_REGION -u AWS_DEFAULT_REGION "$IMAGEGATE" verify --key "awskms:///alias/none" "$R/test/kms:v1"
 echo "aws_kms: all checks passed"
