@@ -1,0 +1,100 @@
+// The analysis cache's layer listing: exact round trip of awkward names, and
+// a damaged file is a miss, never a wrong listing.
+#include "image/layer_cache.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace ig::image {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_diff_id = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fs::path temp_root() {
+  fs::path p = fs::temp_directory_path() / ("ig-layer-cache-" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p;
+}
+
+TEST(LayerCache, ListingRoundTripsAwkwardNames) {
+  fs::path root = temp_root();
+  LayerCache cache(root);
+  LayerOutput out;
+  auto entry = [](std::string path, FileType type, uint32_t mode, uint64_t size, std::string link = "") {
+    FileMeta m;
+    m.path = std::move(path);
+    m.type = type;
+    m.mode = mode;
+    m.size = size;
+    m.link_target = std::move(link);
+    return m;
+  };
+  out.entries = {entry("etc/os-release", FileType::symlink, 0777, 0, "../usr/lib/os-release"),
+                 entry("a\tb\nc\\d", FileType::regular, 0644, 18446744073709551615ull),
+                 entry("usr/bin", FileType::directory, 040755, 0), entry("x/hard", FileType::hardlink, 0644, 0, "x/y"),
+                 entry(std::string("bin\xff\x01", 5), FileType::other, 0, 0), entry("", FileType::regular, 0, 1)};
+  out.whiteouts = {"usr/lib/gone", "tab\there"};
+  out.opaque_dirs = {"", "var/cache"};
+  ASSERT_TRUE(cache.store_listing(k_diff_id, out).has_value());
+
+  LayerOutput in;
+  ASSERT_TRUE(cache.load_listing(k_diff_id, 3, in));
+  ASSERT_EQ(in.entries.size(), out.entries.size());
+  for (size_t i = 0; i < out.entries.size(); ++i) {
+    EXPECT_EQ(in.entries[i].path, out.entries[i].path) << i;
+    EXPECT_EQ(in.entries[i].type, out.entries[i].type) << i;
+    EXPECT_EQ(in.entries[i].mode, out.entries[i].mode) << i;
+    EXPECT_EQ(in.entries[i].size, out.entries[i].size) << i;
+    EXPECT_EQ(in.entries[i].link_target, out.entries[i].link_target) << i;
+    EXPECT_EQ(in.entries[i].layer, 3u) << i;
+  }
+  EXPECT_EQ(in.whiteouts, out.whiteouts);
+  EXPECT_EQ(in.opaque_dirs, out.opaque_dirs);
+
+  // `imagegate cache clean` recognises the listing as its own file.
+  auto cleaned = clean_cache(root);
+  ASSERT_TRUE(cleaned.has_value()) << cleaned.error().message;
+  EXPECT_EQ(cleaned->analysis_files, 1u);
+  fs::remove_all(root);
+}
+
+TEST(LayerCache, DamagedListingIsAMiss) {
+  fs::path root = temp_root();
+  LayerCache cache(root);
+  LayerOutput out;
+  FileMeta m;
+  m.path = "etc/passwd";
+  out.entries.push_back(m);
+  ASSERT_TRUE(cache.store_listing(k_diff_id, out).has_value());
+  fs::path file = root / "analysis" / std::string(k_diff_id).substr(7) / "layer.v2.tsv";
+  ASSERT_TRUE(fs::exists(file));
+  std::string good;
+  {
+    std::ifstream f(file, std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  const std::string damaged[] = {
+      good.substr(0, good.size() - 1),            // truncated: no final newline
+      "imagegate layer listing v1\n",              // another version
+      good + "f\t644\tnot-a-number\tp\t\n",        // bad size
+      good + "f\t644\t1\tp\n",                     // a field missing
+      good + "f\t644\t1\tbad\\escape\t\n",         // unknown escape
+  };
+  for (const auto& text : damaged) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+    LayerOutput in;
+    EXPECT_FALSE(cache.load_listing(k_diff_id, 0, in)) << text;
+    EXPECT_TRUE(in.entries.empty());
+  }
+  LayerOutput none;
+  EXPECT_FALSE(cache.load_listing("sha256:1111111111111111111111111111111111111111111111111111111111111111", 0, none));
+  EXPECT_FALSE(cache.load_listing("not-a-digest", 0, none));
+  fs::remove_all(root);
+}
+
+}  // namespace
+}  // namespace ig::image
