@@ -1,6 +1,7 @@
 // What `imagegate scan` reports: the findings left after the gate, with the
-// image, OS and database they came from. The input of the table and JSON
-// writers (scan_table.h, scan_json.h).
+// image, OS and database they came from. The input of the table, JSON, SARIF
+// and CycloneDX writers (scan_table.h, scan_json.h, scan_sarif.h,
+// scan_cyclonedx.h).
 #pragma once
 
 #include <array>

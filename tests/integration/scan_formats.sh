@@ -40,6 +40,8 @@ if [ ! -f "$SARIF_DIR/sarif-2.1.0.json" ]; then
   rm -rf "$CACHE/sarif-multitool-linux-$SARIF_TOOL_VERSION"
   mv "$tmp" "$CACHE/sarif-multitool-linux-$SARIF_TOOL_VERSION"
 fi
+# npm pack keeps the tarball's modes, and this package ships its binary as 0644.
+chmod +x "$SARIF_DIR/Sarif.Multitool" 2>/dev/null || true
 # shellcheck source=lib/sbom_schemas.sh
 . "$LIB/sbom_schemas.sh"
 CDX_SCHEMAS=$(sbom_schema_dir) || fail "could not fetch the CycloneDX schemas"
