@@ -13,7 +13,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 ig=${1:-$src/build/release/imagegate}
 root="${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/debootstrap-bookworm"
 data=/tmp/imagegate-scan-bench
-runs=3
+runs=${IG_BENCH_RUNS:-3}
 for tool in umoci python3 jq /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "run-scan-bench: $tool is missing (scripts/install-deps)"; exit 1; }
 done

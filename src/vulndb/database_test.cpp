@@ -154,6 +154,34 @@ TEST(Database, KnowsWhichReleasesHaveData) {
   EXPECT_FALSE(*db->has_release("apk", "debian:12"));
 }
 
+TEST(Database, ReadTransactionSeesOneSnapshot) {
+  TempDir tmp;
+  auto path = tmp.path() / "snap.db";
+  auto writer = Database::open(path, Database::Mode::write);
+  ASSERT_TRUE(writer);
+  auto add = [&](const char* id) {
+    auto s = writer->begin_import(id, "osv", "x");
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->add(sample(id, "zlib", "1.4")));
+    ASSERT_TRUE(s->commit());
+  };
+  add("CVE-2024-0001");
+  auto reader = Database::open(path, Database::Mode::read);
+  ASSERT_TRUE(reader);
+  {
+    auto outer = reader->read_transaction();
+    ASSERT_TRUE(outer);
+    {
+      auto inner = reader->read_transaction();  // nests
+      ASSERT_TRUE(inner);
+      EXPECT_EQ(reader->affected("deb", "debian:12", "zlib")->size(), 1u);
+    }
+    add("CVE-2024-0002");  // WAL: the writer is not blocked by the reader
+    EXPECT_EQ(reader->affected("deb", "debian:12", "zlib")->size(), 1u);
+  }
+  EXPECT_EQ(reader->affected("deb", "debian:12", "zlib")->size(), 2u);
+}
+
 TEST(Database, RefusesANewerSchema) {
   TempDir tmp;
   auto path = tmp.path() / "future.db";
