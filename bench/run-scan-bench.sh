@@ -63,7 +63,7 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 printf '\naffected-package records: %s; database %s MiB; findings: %s over %s packages\n' "$records" \
   "$(( $(stat -c %s "$data/bench.db") >> 20 ))" "$(jq '.findings | length' "$data/scan.json")" \
-  "$(jq '[.findings[].package_name] | unique | length' "$data/scan.json")"
+  "$(jq '[.findings[].package.name] | unique | length' "$data/scan.json")"
 printf '%-8s %10s %10s %10s %12s\n' run "wall s" "user s" "sys s" "max RSS MiB"
 for label in import cold warm; do
   f="$data/$label.times"
