@@ -151,7 +151,8 @@ std::string image_purl(const ImageIdentity& image) {
 std::string identity_seed(const SbomInput& in) {
   if (!in.image.digest.empty()) return in.image.digest;
   nlohmann::json inv = in.inventory;
-  return in.image.name + "\n" + sha256_digest(inv.dump());
+  // Package metadata is untrusted and may not be UTF-8: replace, never throw.
+  return in.image.name + "\n" + sha256_digest(inv.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::string name_based_uuid(std::string_view seed) {
