@@ -135,6 +135,27 @@ jq --arg d "sha256:$(sha256sum "$W/tref.json" | cut -d' ' -f1)" --argjson s "$(s
 put_manifest test/app "$(tag_of "$D1")" "$W/tindex.json" application/vnd.oci.image.index.v1+json
 expect_fail 11 "payload was changed" "$IMAGEGATE" verify --key "$W/k.pub" "$R/test/app:v1"
 
+# An independent verifier: npm @sigstore/verify accepts our bundle with the
+# public key (no log or timestamp thresholds: offline by design) and rejects
+# the tampered one. Installed once into the test cache.
+NPM_DIR=/var/tmp/imagegate-test-cache/npm-sigstore
+if [ ! -d "$NPM_DIR/node_modules/@sigstore/verify" ]; then
+  mkdir -p "$NPM_DIR"
+  (cd "$NPM_DIR" && npm install --silent --no-audit --no-fund @sigstore/verify @sigstore/bundle >/dev/null 2>&1) || true
+fi
+if command -v node >/dev/null 2>&1 && [ -d "$NPM_DIR/node_modules/@sigstore/verify" ]; then
+  export SIGSTORE_NODE_MODULES="$NPM_DIR/node_modules"
+  node "$IG_SOURCE_DIR/tests/integration/lib/sign_sigstore_verify.js" "$W/bundle.json" "$W/k.pub" >/dev/null
+  echo "ok: @sigstore/verify accepts our bundle"
+  if node "$IG_SOURCE_DIR/tests/integration/lib/sign_sigstore_verify.js" "$W/tb.json" "$W/k.pub" 2>/dev/null; then
+    echo "FAIL: @sigstore/verify accepted a tampered bundle" >&2
+    exit 1
+  fi
+  echo "ok: @sigstore/verify rejects the tampered bundle"
+else
+  echo "note: @sigstore/verify not available; independent bundle check skipped"
+fi
+
 # Usage errors.
 expect_fail 2 "--signature-format" "$IMAGEGATE" sign --key "$W/k.key" --signature-format x "$R/test/app:v1"
 expect_fail 2 "KEY=VALUE" "$IMAGEGATE" verify --key "$W/k.pub" --require-annotation novalue "$R/test/app:v1"
