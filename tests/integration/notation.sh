@@ -92,7 +92,7 @@ check_status authenticTimestamp passed
 # Tampered payload: invalid signature (11), even at audit level.
 sign_push tampered jws --tamper
 verify "$W/strict.json" 11
-check "tampered error" "$(field .error.code)" invalid_signature
+check "tampered error" "$(field .error.exit_code)" 11
 policy "$W/audit.json" audit
 verify "$W/audit.json" 11
 check_status integrity failed
@@ -109,7 +109,7 @@ grep -q "authenticity" "$W/err" || { echo "FAIL: audit printed no authenticity w
 # Chains to the store, but the subject is not a trusted identity: untrusted (12).
 sign_push other jws --signer other_signer
 verify "$W/strict.json" 12
-check "identity error" "$(field .error.code)" untrusted_signer
+check "identity error" "$(field .error.exit_code)" 12
 
 # Expired signature: fails under strict, passes with a warning when expiry is logged.
 sign_push expired cose --expiry-offset -60
