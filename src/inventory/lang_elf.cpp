@@ -78,8 +78,9 @@ Result<ElfFile> read_elf_headers(StreamWindow& w, std::string_view what) {
   if (e.shnum > 0 && e.shentsize < (e.is64 ? 64 : 40)) {
     return fail(ErrorCode::invalid_image, "{}: bad ELF section header size", what);
   }
+  // phoff is checked first so that a huge one cannot wrap ph_end around.
   uint64_t ph_end = e.phoff + uint64_t{e.phnum} * e.phentsize;
-  if (ph_end > k_max_header_region || (e.phoff < 64 && e.phnum > 0)) {
+  if (e.phoff > k_max_header_region || ph_end > k_max_header_region || (e.phoff < 64 && e.phnum > 0)) {
     return fail(ErrorCode::invalid_image, "{}: ELF program headers out of range", what);
   }
   IG_ASSIGN(ok, w.ensure(ph_end));
