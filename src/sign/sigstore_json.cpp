@@ -83,7 +83,8 @@ Result<std::string> bytes(const json& obj, std::string_view key, std::string_vie
 
 Result<int64_t> int64(const json& obj, std::string_view key, std::string_view path) {
   const json* m = member(obj, key);
-  if (m == nullptr) return fail(ErrorCode::invalid_signature, "{}.{} is missing", path, key);
+  // proto3 JSON leaves out fields that hold their default, so absent is 0.
+  if (m == nullptr) return int64_t{0};
   if (m->is_number_integer()) return m->get<int64_t>();
   if (m->is_string()) {
     const auto& s = m->get_ref<const std::string&>();

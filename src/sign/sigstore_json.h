@@ -26,6 +26,7 @@ Result<const json*> object(const json& obj, std::string_view key, std::string_vi
 Result<std::string> string(const json& obj, std::string_view key, std::string_view path);
 std::string string_or(const json& obj, std::string_view key, std::string_view fallback);
 Result<std::string> bytes(const json& obj, std::string_view key, std::string_view path);
+// Absent integers are 0, as proto3 JSON omits default values.
 Result<int64_t> int64(const json& obj, std::string_view key, std::string_view path);
 // Decodes base64 `text` (standard or URL alphabet, as protobuf JSON allows).
 Result<std::string> decode_bytes(std::string_view text, std::string_view path);
