@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/kms_keys.h"
+#include "cli/verify_keyless.h"
 #include "cli/verify_notation.h"
 #include "sign/cosign.h"
 #include "util/fs.h"
@@ -23,6 +24,7 @@ struct VerifyOpts {
   std::string output = "text";
   ImageOptions image_opts;
   NotationVerifyOptions notation;
+  KeylessVerifyOptions keyless;
 };
 
 Result<sign::PublicKey> load_public_key(const std::string& key_ref) {
@@ -94,8 +96,19 @@ Result<int> run_verify(const VerifyOpts& o, const GlobalOptions& global) {
     IG_ASSIGN(sign::SignedImage nt, sign::open_signed_image(o.image, notation_opts));
     return verify_with_notation(o.notation, nt, o.output);
   }
+  if (o.keyless.requested()) {
+    if (!o.key.empty()) {
+      return fail(ErrorCode::usage, "--key and the keyless options (--trusted-root, --certificate-*) exclude each other");
+    }
+    IG_ASSIGN(auto keyless_opts, o.image_opts.to_resolve_options(global));
+    IG_ASSIGN(sign::SignedImage kt, sign::open_signed_image(o.image, keyless_opts));
+    return verify_keyless(o.keyless, kt, o.output);
+  }
   if (o.key.empty()) {
-    return fail(ErrorCode::usage, "verify needs a way to decide who is trusted: give --key PEM_FILE or --key awskms:///ARN");
+    return fail(ErrorCode::usage,
+                "verify needs a way to decide who is trusted: give --key PEM_FILE, --key awskms:///ARN, the keyless "
+                "options (--trusted-root with --certificate-identity and --certificate-oidc-issuer) or "
+                "--notation-trust-policy with --notation-trust-store");
   }
   IG_ASSIGN(auto resolve_opts, o.image_opts.to_resolve_options(global));
   IG_ASSIGN(sign::SignedImage t, sign::open_signed_image(o.image, resolve_opts));
@@ -116,6 +129,7 @@ void register_verify(CLI::App& app, GlobalOptions& global, Runner& run) {
                   "KEY=VALUE the signed payload must carry (repeatable)");
   cmd->add_option("--format", o->output, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
   add_notation_options(*cmd, o->notation);
+  add_keyless_options(*cmd, o->keyless);
   o->image_opts.add_to(*cmd);
   cmd->callback([&run, &global, o] {
     run = [&global, o]() -> int {

@@ -173,6 +173,22 @@ async function main() {
   writeJSON('dsse.v03.json', dsseJSON);
   write('statement.json', statement);
 
+  // With IG_IMAGE_DIGEST (sha256 hex of an image manifest), also a DSSE
+  // bundle whose statement names that image, as cosign keyless signs images.
+  if (process.env.IG_IMAGE_DIGEST) {
+    const imageStatement = Buffer.from(JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: process.env.IG_IMAGE_NAME || 'image', digest: { sha256: process.env.IG_IMAGE_DIGEST } }],
+      predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      predicate: {},
+    }));
+    const img = await new sign.DSSEBundleBuilder({ signer: fulcioSigner(claims), witnesses: witnesses({ entryType: 'intoto', tsa: true }) })
+      .create({ data: imageStatement, type: 'application/vnd.in-toto+json' });
+    const imgJSON = asVersion(bundleToJSON(img), 'v03');
+    checkWithSigstoreJS(root, imgJSON);
+    writeJSON('image_dsse.v03.json', imgJSON);
+  }
+
   // Key-based: a key hint instead of a certificate, logged in Rekor.
   const kp = keyPair();
   write('signing.pub', kp.publicKey.export({ format: 'pem', type: 'spki' }));

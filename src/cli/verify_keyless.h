@@ -1,0 +1,39 @@
+// `imagegate verify IMAGE --trusted-root R --certificate-identity ... `: the
+// keyless (Sigstore certificate) method of verify, beside verify.cpp, which
+// calls it. The same checks as verify-blob, over bundles attached to the
+// image as referrers, with the image's digest as the signed artifact.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "sign/cosign.h"
+#include "util/error.h"
+
+namespace ig::cli {
+
+struct KeylessVerifyOptions {
+  std::string trusted_root;
+  std::string identity;
+  std::string identity_regexp;
+  std::string issuer;
+  std::string issuer_regexp;
+  bool insecure_ignore_tlog = false;
+
+  bool requested() const {
+    return !trusted_root.empty() || !identity.empty() || !identity_regexp.empty() || !issuer.empty() ||
+           !issuer_regexp.empty();
+  }
+};
+
+// Adds --trusted-root, --certificate-identity[-regexp],
+// --certificate-oidc-issuer[-regexp] and --insecure-ignore-tlog to `cmd`.
+void add_keyless_options(CLI::App& cmd, KeylessVerifyOptions& o);
+
+// Verifies every Sigstore bundle referrer of `t` and prints the outcome as
+// `output` ("text" or "json"). Returns 0 when at least one bundle verifies,
+// else 10 (none attached), 11 (any invalid) or 12 (valid but untrusted).
+Result<int> verify_keyless(const KeylessVerifyOptions& o, const sign::SignedImage& t, const std::string& output);
+
+}  // namespace ig::cli
