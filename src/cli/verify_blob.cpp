@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/verify_keyless.h"
 #include "sign/sigstore_bundle.h"
 #include "sign/sigstore_verify.h"
 #include "sign/trusted_root.h"
@@ -16,12 +17,7 @@ struct VerifyBlobOptions {
   std::string artifact;
   std::string bundle;
   std::string key;
-  std::string trusted_root;
-  std::string identity;
-  std::string identity_regexp;
-  std::string issuer;
-  std::string issuer_regexp;
-  bool insecure_ignore_tlog = false;
+  KeylessVerifyOptions keyless;
   std::string format = "text";
 };
 
@@ -63,18 +59,7 @@ Result<int> run_verify_blob(const VerifyBlobOptions& o) {
     opts.key = std::move(*key);
   }
   sign::TrustedRoot root;
-  if (!o.trusted_root.empty()) {
-    IG_ASSIGN(std::string text, read_file(o.trusted_root, 16 << 20));
-    auto parsed = sign::parse_trusted_root(text);
-    if (!parsed) return fail(ErrorCode::usage, "--trusted-root {}: {}", o.trusted_root, parsed.error().message);
-    root = std::move(*parsed);
-    opts.trusted_root = &root;
-  }
-  opts.certificate_identity = o.identity;
-  opts.certificate_identity_regexp = o.identity_regexp;
-  opts.certificate_oidc_issuer = o.issuer;
-  opts.certificate_oidc_issuer_regexp = o.issuer_regexp;
-  opts.insecure_ignore_tlog = o.insecure_ignore_tlog;
+  IG_TRY(keyless_bundle_options(o.keyless, root, opts));
 
   sign::BundleVerification v = sign::verify_bundle(*bundle, artifact, opts);
   if (o.format == "json") {
@@ -97,13 +82,7 @@ void register_verify_blob(CLI::App& app, GlobalOptions& /*global*/, Runner& run)
   cmd->add_option("artifact", o->artifact, "The signed file, or sha256:<hex> of it")->required();
   cmd->add_option("--bundle", o->bundle, "Sigstore bundle (v0.1-v0.3 JSON)")->required();
   cmd->add_option("--key", o->key, "Public key (PEM) for key-based bundles");
-  cmd->add_option("--trusted-root", o->trusted_root, "Sigstore trusted_root.json (CAs, logs, CT logs, TSAs)");
-  cmd->add_option("--certificate-identity", o->identity, "Required signer identity (SAN email or URI), exact");
-  cmd->add_option("--certificate-identity-regexp", o->identity_regexp, "Required signer identity, RE2 regexp");
-  cmd->add_option("--certificate-oidc-issuer", o->issuer, "Required OIDC issuer, exact");
-  cmd->add_option("--certificate-oidc-issuer-regexp", o->issuer_regexp, "Required OIDC issuer, RE2 regexp");
-  cmd->add_flag("--insecure-ignore-tlog", o->insecure_ignore_tlog,
-                "Do not check transparency log entries (the output says they were skipped)");
+  add_keyless_options(*cmd, o->keyless);
   cmd->add_option("-f,--format", o->format, "Output: text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([&run, o] {
     run = [o]() -> int {

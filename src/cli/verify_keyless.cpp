@@ -65,22 +65,31 @@ void add_keyless_options(CLI::App& cmd, KeylessVerifyOptions& o) {
                "Keyless: skip the transparency log checks (reported in the output)");
 }
 
+Result<void> keyless_bundle_options(const KeylessVerifyOptions& o, sign::TrustedRoot& root,
+                                    sign::VerifyBundleOptions& out) {
+  if (!o.trusted_root.empty()) {
+    IG_ASSIGN(std::string text, read_file(o.trusted_root, 16 << 20));
+    auto parsed = sign::parse_trusted_root(text);
+    if (!parsed) return fail(ErrorCode::usage, "--trusted-root {}: {}", o.trusted_root, parsed.error().message);
+    root = std::move(*parsed);
+    out.trusted_root = &root;
+  }
+  out.certificate_identity = o.identity;
+  out.certificate_identity_regexp = o.identity_regexp;
+  out.certificate_oidc_issuer = o.issuer;
+  out.certificate_oidc_issuer_regexp = o.issuer_regexp;
+  out.insecure_ignore_tlog = o.insecure_ignore_tlog;
+  return {};
+}
+
 Result<int> verify_keyless(const KeylessVerifyOptions& o, const sign::SignedImage& t, const std::string& output) {
   if (o.trusted_root.empty()) {
     return fail(ErrorCode::usage,
                 "keyless verification needs --trusted-root trusted_root.json (the Sigstore CAs and logs to trust)");
   }
-  IG_ASSIGN(std::string text, read_file(o.trusted_root, 16 << 20));
-  auto root = sign::parse_trusted_root(text);
-  if (!root) return fail(ErrorCode::usage, "--trusted-root {}: {}", o.trusted_root, root.error().message);
-
+  sign::TrustedRoot root;
   sign::VerifyBundleOptions opts;
-  opts.trusted_root = &*root;
-  opts.certificate_identity = o.identity;
-  opts.certificate_identity_regexp = o.identity_regexp;
-  opts.certificate_oidc_issuer = o.issuer;
-  opts.certificate_oidc_issuer_regexp = o.issuer_regexp;
-  opts.insecure_ignore_tlog = o.insecure_ignore_tlog;
+  IG_TRY(keyless_bundle_options(o, root, opts));
   // The signed artifact is the digest resolved once by open_signed_image,
   // never a tag looked up again.
   IG_ASSIGN(auto artifact, sign::BundleArtifact::from_digest(t.image.digest));

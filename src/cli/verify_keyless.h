@@ -9,6 +9,8 @@
 #include <string>
 
 #include "sign/cosign.h"
+#include "sign/sigstore_verify.h"
+#include "sign/trusted_root.h"
 #include "util/error.h"
 
 namespace ig::cli {
@@ -30,6 +32,12 @@ struct KeylessVerifyOptions {
 // Adds --trusted-root, --certificate-identity[-regexp],
 // --certificate-oidc-issuer[-regexp] and --insecure-ignore-tlog to `cmd`.
 void add_keyless_options(CLI::App& cmd, KeylessVerifyOptions& o);
+
+// Fills `out` from `o` (verify-blob shares it), loading the trusted root into
+// `root`, which must outlive `out`. An empty --trusted-root leaves
+// out.trusted_root null; usage error for an unreadable or invalid root.
+Result<void> keyless_bundle_options(const KeylessVerifyOptions& o, sign::TrustedRoot& root,
+                                    sign::VerifyBundleOptions& out);
 
 // Verifies every Sigstore bundle referrer of `t` and prints the outcome as
 // `output` ("text" or "json"). Returns 0 when at least one bundle verifies,

@@ -6,35 +6,13 @@
 # and exit code (11 invalid signature, 12 untrusted signer).
 set -euo pipefail
 : "${IMAGEGATE:?}" "${IG_SOURCE_DIR:?}"
-command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm missing: skipping"; exit 77; }
-
-CACHE=/var/tmp/imagegate-test-cache/npm-sigstore
-PKGS=(@sigstore/sign@4 @sigstore/mock@0.12 @sigstore/verify@3 @sigstore/bundle@4 @sigstore/protobuf-specs@0.5)
-mkdir -p "$CACHE"
-if [ ! -d "$CACHE/node_modules/@sigstore/mock" ] || [ ! -d "$CACHE/node_modules/@sigstore/verify" ]; then
-  [ -f "$CACHE/package.json" ] || echo '{"name":"ig-sigstore-test","private":true}' > "$CACHE/package.json"
-  if ! (cd "$CACHE" && timeout 300 npm install --no-audit --no-fund "${PKGS[@]}" >/dev/null 2>&1); then
-    echo "npm cannot install ${PKGS[*]} (registry unreachable?): skipping"
-    exit 77
-  fi
-fi
+. "$IG_SOURCE_DIR/tests/integration/lib/sigstore_npm.sh"
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# The mock TSA sometimes writes a genTime that @sigstore/core itself cannot
-# parse (fractional seconds with a trailing zero dropped); the fixture's own
-# check then fails, so make the fixtures again.
-made=0
-for attempt in 1 2 3 4 5; do
-  rm -rf "$T/b"
-  if NODE_PATH="$CACHE/node_modules" node "$IG_SOURCE_DIR/tests/integration/sigstore/make_bundles.js" "$T/b" 2> "$T/make.err"; then
-    made=1
-    break
-  fi
-done
-[ "$made" = 1 ] || { cat "$T/make.err" >&2; fail "could not make the fixture bundles"; }
+sigstore_make_bundles "$T/b"
 B=$T/b
 ID='https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main'
 ISS='https://token.actions.githubusercontent.com'

@@ -5,19 +5,8 @@
 # digest must be the image's: the same bundle on another image is invalid.
 set -euo pipefail
 : "${IMAGEGATE:?}" "${IG_SOURCE_DIR:?}"
-command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm missing: skipping"; exit 77; }
 . "$IG_SOURCE_DIR/tests/integration/lib/registry_lib.sh"
-
-CACHE=/var/tmp/imagegate-test-cache/npm-sigstore
-PKGS=(@sigstore/sign@4 @sigstore/mock@0.12 @sigstore/verify@3 @sigstore/bundle@4 @sigstore/protobuf-specs@0.5)
-mkdir -p "$CACHE"
-if [ ! -d "$CACHE/node_modules/@sigstore/mock" ] || [ ! -d "$CACHE/node_modules/@sigstore/verify" ]; then
-  [ -f "$CACHE/package.json" ] || echo '{"name":"ig-sigstore-test","private":true}' > "$CACHE/package.json"
-  if ! (cd "$CACHE" && timeout 300 npm install --no-audit --no-fund "${PKGS[@]}" >/dev/null 2>&1); then
-    echo "npm cannot install ${PKGS[*]} (registry unreachable?): skipping"
-    exit 77
-  fi
-fi
+. "$IG_SOURCE_DIR/tests/integration/lib/sigstore_npm.sh"
 
 reg_init
 reg_start plain
@@ -30,17 +19,7 @@ reg_push "oci:$L:one" "docker://$R/test/keyless:v1"
 reg_push "oci:$L:two" "docker://$R/test/keyless:v2"
 D1=$(reg_raw_digest "$R/test/keyless:v1")
 
-# The mock TSA sometimes writes a time sigstore-js itself rejects; retry.
-made=0
-for attempt in 1 2 3 4 5; do
-  rm -rf "$W/b"
-  if IG_IMAGE_DIGEST=${D1#sha256:} IG_IMAGE_NAME="$R/test/keyless" NODE_PATH="$CACHE/node_modules" \
-    node "$IG_SOURCE_DIR/tests/integration/sigstore/make_bundles.js" "$W/b" 2>"$W/make.err"; then
-    made=1
-    break
-  fi
-done
-[ "$made" = 1 ] || { cat "$W/make.err" >&2; echo "FAIL: could not make the fixture bundles" >&2; exit 1; }
+IG_IMAGE_DIGEST=${D1#sha256:} IG_IMAGE_NAME="$R/test/keyless" sigstore_make_bundles "$W/b"
 B=$W/b
 ID='https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main'
 ISS='https://token.actions.githubusercontent.com'

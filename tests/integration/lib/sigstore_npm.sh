@@ -1,0 +1,34 @@
+# Sourced by the Sigstore suites: installs sigstore-js (@sigstore/sign, mock,
+# verify) once into the shared test cache and sets SIGSTORE_NODE_PATH; exits
+# 77 (skip) when node/npm are missing or the npm registry is unreachable.
+command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm missing: skipping"; exit 77; }
+SIGSTORE_CACHE=/var/tmp/imagegate-test-cache/npm-sigstore
+SIGSTORE_PKGS=(@sigstore/sign@4 @sigstore/mock@0.12 @sigstore/verify@3 @sigstore/bundle@4 @sigstore/protobuf-specs@0.5)
+mkdir -p "$SIGSTORE_CACHE"
+if [ ! -d "$SIGSTORE_CACHE/node_modules/@sigstore/mock" ] || [ ! -d "$SIGSTORE_CACHE/node_modules/@sigstore/verify" ]; then
+  [ -f "$SIGSTORE_CACHE/package.json" ] || echo '{"name":"ig-sigstore-test","private":true}' >"$SIGSTORE_CACHE/package.json"
+  if ! (cd "$SIGSTORE_CACHE" && timeout 300 npm install --no-audit --no-fund "${SIGSTORE_PKGS[@]}" >/dev/null 2>&1); then
+    echo "npm cannot install ${SIGSTORE_PKGS[*]} (registry unreachable?): skipping"
+    exit 77
+  fi
+fi
+SIGSTORE_NODE_PATH=$SIGSTORE_CACHE/node_modules
+
+# sigstore_make_bundles OUT: runs sigstore/make_bundles.js into OUT (extra
+# environment such as IG_IMAGE_DIGEST passes through). The mock TSA sometimes
+# writes a genTime that sigstore-js itself cannot parse (fractional seconds
+# with a trailing zero dropped); the fixture's own check then fails, so it is
+# made again, up to 5 times.
+sigstore_make_bundles() {
+  local out=$1 attempt
+  for attempt in 1 2 3 4 5; do
+    rm -rf "$out"
+    if NODE_PATH="$SIGSTORE_NODE_PATH" node "$IG_SOURCE_DIR/tests/integration/sigstore/make_bundles.js" "$out" \
+      2>"$out.err"; then
+      return 0
+    fi
+  done
+  cat "$out.err" >&2
+  echo "FAIL: could not make the fixture bundles ($attempt attempts)" >&2
+  return 1
+}
