@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -21,7 +22,14 @@ class ReadaheadStream final : public ByteStream {
  public:
   ReadaheadStream(std::unique_ptr<ByteStream> inner, size_t chunk, size_t depth) : inner_(std::move(inner)) {
     for (size_t i = 0; i < depth; ++i) free_.push_back(Chunk{std::vector<std::byte>(chunk), 0});
-    thread_ = std::thread([this] { produce(); });
+    try {
+      thread_ = std::thread([this] { produce(); });
+    } catch (const std::system_error&) {
+      // Out of threads (ulimit -u, cgroup pids.max): read on the caller's
+      // thread instead, slower but correct.
+      direct_ = true;
+      free_.clear();
+    }
   }
 
   ~ReadaheadStream() override {
@@ -30,13 +38,14 @@ class ReadaheadStream final : public ByteStream {
       stop_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
 
   ReadaheadStream(const ReadaheadStream&) = delete;
   ReadaheadStream& operator=(const ReadaheadStream&) = delete;
 
   Result<size_t> read(std::span<std::byte> buf) override {
+    if (direct_) return inner_->read(buf);
     if (buf.empty()) return 0;
     if (!current_ || pos_ == current_->size) {
       std::unique_lock lock(mutex_);
@@ -108,6 +117,7 @@ class ReadaheadStream final : public ByteStream {
   std::optional<Error> error_;
   bool done_ = false;
   bool stop_ = false;
+  bool direct_ = false;  // no thread could be started
   // Consumer side only.
   std::optional<Chunk> current_;
   size_t pos_ = 0;
