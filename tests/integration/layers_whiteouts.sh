@@ -25,11 +25,17 @@ echo old > "$B/rootfs/app/old.txt"
 echo keep > "$B/rootfs/app/keep.txt"
 echo d > "$B/rootfs/data/sub/d.txt"
 echo c1 > "$B/rootfs/cache/c1.txt"
+# umoci puts a directory into the next layer when its mtime changed, which
+# depends on whether a second boundary passed between the two repacks; pin the
+# times so that app/ and cache/ belong to layer 0 on every run.
+pin_dirs() { touch -d @1700000000 "$B/rootfs/app" "$B/rootfs/cache"; }
+pin_dirs
 umoci repack --refresh-bundle --image "$D:t" "$B"           # layer 0
 rm "$B/rootfs/app/old.txt"                                   # -> app/.wh.old.txt
 rm -rf "$B/rootfs/data"                                      # -> .wh.data
 rm "$B/rootfs/cache/c1.txt"
 echo c2 > "$B/rootfs/cache/c2.txt"
+pin_dirs
 umoci repack --refresh-bundle --image "$D:t" "$B"           # layer 1
 L="$work/layer2"
 mkdir -p "$L/cache" "$L/app"
