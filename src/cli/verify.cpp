@@ -91,20 +91,12 @@ Result<int> verify_with_key(const VerifyOpts& o, const sign::SignedImage& t) {
 }
 
 Result<int> run_verify(const VerifyOpts& o, const GlobalOptions& global) {
-  if (o.notation.requested()) {
-    IG_ASSIGN(auto notation_opts, o.image_opts.to_resolve_options(global));
-    IG_ASSIGN(sign::SignedImage nt, sign::open_signed_image(o.image, notation_opts));
-    return verify_with_notation(o.notation, nt, o.output);
+  // Pick the method before touching the registry, so flag mistakes fail fast;
+  // then resolve the image once for whichever method runs.
+  if (!o.notation.requested() && o.keyless.requested() && !o.key.empty()) {
+    return fail(ErrorCode::usage, "--key and the keyless options (--trusted-root, --certificate-*) exclude each other");
   }
-  if (o.keyless.requested()) {
-    if (!o.key.empty()) {
-      return fail(ErrorCode::usage, "--key and the keyless options (--trusted-root, --certificate-*) exclude each other");
-    }
-    IG_ASSIGN(auto keyless_opts, o.image_opts.to_resolve_options(global));
-    IG_ASSIGN(sign::SignedImage kt, sign::open_signed_image(o.image, keyless_opts));
-    return verify_keyless(o.keyless, kt, o.output);
-  }
-  if (o.key.empty()) {
+  if (!o.notation.requested() && !o.keyless.requested() && o.key.empty()) {
     return fail(ErrorCode::usage,
                 "verify needs a way to decide who is trusted: give --key PEM_FILE, --key awskms:///ARN, the keyless "
                 "options (--trusted-root with --certificate-identity and --certificate-oidc-issuer) or "
@@ -112,6 +104,8 @@ Result<int> run_verify(const VerifyOpts& o, const GlobalOptions& global) {
   }
   IG_ASSIGN(auto resolve_opts, o.image_opts.to_resolve_options(global));
   IG_ASSIGN(sign::SignedImage t, sign::open_signed_image(o.image, resolve_opts));
+  if (o.notation.requested()) return verify_with_notation(o.notation, t, o.output);
+  if (o.keyless.requested()) return verify_keyless(o.keyless, t, o.output);
   return verify_with_key(o, t);
 }
 
