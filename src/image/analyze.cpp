@@ -5,6 +5,8 @@
 #include <exception>
 #include <limits>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "image/analyzer.h"
 #include "image/decompress.h"
@@ -34,73 +36,211 @@ void erase_path(Map& m, const std::string& path) {
   erase_subtree(m, path);
 }
 
-// The final filesystem as layers are applied bottom to top.
-class MergedView {
- public:
-  explicit MergedView(const std::vector<const Analyzer*>& analyzers) {
-    for (const auto* a : analyzers) results_[std::string(a->name())];
-  }
-
-  void apply(const LayerOutput& out, size_t layer, const std::string& diff_id) {
-    // Whiteouts and opaque markers hide lower layers only, so they go first.
-    for (const auto& d : out.opaque_dirs) for_all([&](auto& m) { erase_subtree(m, d); });
-    for (const auto& p : out.whiteouts) for_all([&](auto& m) { erase_path(m, p); });
-    for (const auto& e : out.entries) {
-      auto it = files_.find(e.path);
-      if (e.type != FileType::directory) {
-        // A file replaces whatever was there, a lower directory's subtree included.
-        for_all([&](auto& m) { erase_path(m, e.path); });
-      } else if (it != files_.end() && it->second.type != FileType::directory) {
-        for_all([&](auto& m) { m.erase(e.path); });
-      }
-      FileMeta& slot = files_[e.path];
-      slot = e;
-      slot.layer = layer;
-    }
-    for (const auto& [name, by_path] : out.results) {
-      auto& dst = results_[name];
-      for (const auto& [path, value] : by_path) {
-        auto f = files_.find(path);
-        if (f == files_.end() || f->second.layer != layer) continue;
-        dst[path] = FileResult{path, layer, diff_id, value};
-      }
-    }
-  }
-
-  void finish(ImageAnalysis& a, bool list_files) {
-    for (auto& [name, by_path] : results_) {
-      auto& v = a.results[name];
-      v.reserve(by_path.size());
-      for (auto& [path, r] : by_path) v.push_back(std::move(r));
-    }
-    for (auto& [path, meta] : files_) {
-      if (meta.type == FileType::symlink) a.symlinks[path] = meta.link_target;
-      if (list_files) a.files.push_back(std::move(meta));
-    }
-  }
-
- private:
-  template <typename F>
-  void for_all(F&& f) {
-    f(files_);
-    for (auto& [name, m] : results_) f(m);
-  }
-
-  std::map<std::string, FileMeta> files_;
-  std::map<std::string, std::map<std::string, FileResult>> results_;
-};
-
 struct LayerJob {
   LayerOutput output;
   bool from_cache = false;
 };
+
+// Every entry of the final filesystem, as layers are applied bottom to top;
+// only for `files`, which lists them all.
+class MergedFiles {
+ public:
+  void apply(const Listing& listing, size_t layer) {
+    // Whiteouts and opaque markers hide lower layers only, so they go first.
+    Listing::Record r;
+    for (auto c = listing.cursor(); c.next(r);) {
+      if (r.kind == Listing::Kind::opaque) erase_subtree(files_, std::string(r.path));
+      if (r.kind == Listing::Kind::whiteout) erase_path(files_, std::string(r.path));
+    }
+    for (auto c = listing.cursor(); c.next(r);) {
+      if (r.kind != Listing::Kind::entry) continue;
+      std::string path(r.path);
+      auto it = files_.find(path);
+      if (r.type != FileType::directory) {
+        // A file replaces whatever was there, a lower directory's subtree included.
+        erase_path(files_, path);
+      } else if (it != files_.end() && it->second.type != FileType::directory) {
+        files_.erase(it);
+      }
+      FileMeta& slot = files_[path];
+      slot.path = std::move(path);
+      slot.type = r.type;
+      slot.mode = r.mode;
+      slot.size = r.size;
+      slot.link_target = std::string(r.link_target);
+      slot.layer = layer;
+    }
+  }
+
+  void finish(std::vector<FileMeta>& out) {
+    out.reserve(files_.size());
+    for (auto& [path, meta] : files_) out.push_back(std::move(meta));
+  }
+
+ private:
+  std::map<std::string, FileMeta> files_;
+};
+
+// Heterogeneous lookup, so that paths decoded from a listing are looked up
+// without a copy.
+struct PathHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using PathSet = std::unordered_set<std::string, PathHash, std::equal_to<>>;
+
+// Calls f on each proper ancestor of `path` ("a", "a/b" for "a/b/c").
+template <typename F>
+bool any_ancestor(std::string_view path, F&& f) {
+  for (size_t i = path.find('/'); i != std::string_view::npos; i = path.find('/', i + 1)) {
+    if (f(path.substr(0, i))) return true;
+  }
+  return false;
+}
+
+// What one layer holds at one path that the merge cares about.
+struct PathState {
+  size_t last = 0;                // index of the layer's last entry at the path
+  FileType type = FileType::other;  // that entry's type
+  std::optional<size_t> last_nondir;  // index of the last non-directory entry
+  std::string link_target;        // when type is symlink
+};
+
+// Decides which analyzer results and symlinks reach the final filesystem,
+// with the rules of MergedFiles, without materialising that filesystem: only
+// paths that carry a result or a symlink, and their ancestors, are tracked.
+// Layers are visited top down; a lower layer's path is gone when a layer above
+// has an entry or whiteout at it, or a non-directory, whiteout or opaque marker
+// at one of its ancestors, or when a non-directory replaces an ancestor later
+// in its own layer.
+class Survivors {
+ public:
+  Survivors(const std::vector<LayerJob>& jobs, const std::vector<const Analyzer*>& analyzers) : jobs_(jobs) {
+    for (const auto* a : analyzers) results_[std::string(a->name())];
+    for (const auto& job : jobs_) {
+      for (const auto& [name, by_path] : job.output.results) {
+        for (const auto& [path, value] : by_path) add_interest(path);
+      }
+      // Symlinks are few; skip every other record without decoding it.
+      Listing::Record r;
+      for (auto c = job.output.listing.cursor(); auto code = c.peek_code();) {
+        if (*code != 'l') {
+          c.skip();
+        } else if (c.next(r)) {
+          add_interest(r.path);
+        }
+      }
+    }
+  }
+
+  void run(const std::vector<std::string>& diff_ids, ImageAnalysis& out) {
+    for (size_t j = jobs_.size(); j-- > 0;) {
+      collect(jobs_[j].output.listing);
+      for (const auto& [name, by_path] : jobs_[j].output.results) {
+        auto& dst = results_[name];
+        for (const auto& [path, value] : by_path) {
+          auto it = state_.find(path);
+          if (it == state_.end() || !survives(path, it->second.last)) continue;
+          dst.emplace(path, FileResult{path, j, diff_ids[j], value});
+        }
+      }
+      for (const auto& [path, st] : state_) {
+        if (st.type == FileType::symlink && survives(path, st.last)) out.symlinks.emplace(path, st.link_target);
+      }
+      cover_lower();
+    }
+    for (auto& [name, by_path] : results_) {
+      auto& v = out.results[name];
+      v.reserve(by_path.size());
+      for (auto& [path, r] : by_path) v.push_back(std::move(r));
+    }
+  }
+
+ private:
+  void add_interest(std::string_view path) {
+    if (interest_.contains(path)) return;
+    interest_.emplace(path);
+    any_ancestor(path, [&](std::string_view a) {
+      interest_.emplace(a);
+      return false;
+    });
+  }
+
+  // The layer's entries, whiteouts and opaque markers at interesting paths.
+  void collect(const Listing& listing) {
+    state_.clear();
+    whiteouts_.clear();
+    opaque_.clear();
+    Listing::Record r;
+    size_t k = 0;
+    for (auto c = listing.cursor(); c.next(r); ++k) {
+      if (r.kind == Listing::Kind::opaque) {
+        if (r.path.empty() || interest_.contains(r.path)) opaque_.emplace_back(r.path);
+        continue;
+      }
+      if (!interest_.contains(r.path)) continue;
+      if (r.kind == Listing::Kind::whiteout) {
+        whiteouts_.emplace_back(r.path);
+        continue;
+      }
+      auto it = state_.find(r.path);
+      if (it == state_.end()) it = state_.emplace(std::string(r.path), PathState{}).first;
+      PathState& st = it->second;
+      st.last = k;
+      st.type = r.type;
+      if (r.type != FileType::directory) st.last_nondir = k;
+      if (r.type == FileType::symlink) st.link_target = std::string(r.link_target);
+    }
+  }
+
+  bool survives(std::string_view path, size_t index) const {
+    if (root_opaque_ || exact_above_.contains(path)) return false;
+    return !any_ancestor(path, [&](std::string_view a) {
+      if (subtree_above_.contains(a)) return true;
+      auto it = state_.find(a);
+      return it != state_.end() && it->second.last_nondir && *it->second.last_nondir > index;
+    });
+  }
+
+  // Adds the current layer's entries and markers to what hides lower layers.
+  void cover_lower() {
+    for (const auto& [path, st] : state_) {
+      exact_above_.insert(path);
+      if (st.last_nondir) subtree_above_.insert(path);
+    }
+    for (auto& w : whiteouts_) {
+      exact_above_.insert(w);
+      subtree_above_.insert(std::move(w));
+    }
+    for (auto& d : opaque_) {
+      if (d.empty()) {
+        root_opaque_ = true;
+      } else {
+        subtree_above_.insert(std::move(d));
+      }
+    }
+  }
+
+  const std::vector<LayerJob>& jobs_;
+  PathSet interest_;
+  std::unordered_map<std::string, PathState, PathHash, std::equal_to<>> state_;
+  std::vector<std::string> whiteouts_;
+  std::vector<std::string> opaque_;
+  PathSet exact_above_;
+  PathSet subtree_above_;
+  bool root_opaque_ = false;
+  std::map<std::string, std::map<std::string, FileResult>> results_;
+};
+
 
 // Loads what the cache has for `layer` into `job`; returns the analyzers that
 // still have to run, and sets job.from_cache when none do and the listing is there.
 std::vector<const Analyzer*> load_cached(const LayerCache& cache, const Layer& layer,
                                          const std::vector<const Analyzer*>& analyzers, LayerJob& job) {
   std::vector<const Analyzer*> missing;
-  bool listing = cache.load_listing(layer.diff_id, layer.index, job.output);
+  auto cached = cache.load_listing(layer.diff_id);
+  bool listing = cached.has_value();
+  if (cached) job.output.listing = std::move(*cached);
   for (const auto* a : analyzers) {
     auto r = cache.load_results(layer.diff_id, *a);
     if (r) {
@@ -115,7 +255,7 @@ std::vector<const Analyzer*> load_cached(const LayerCache& cache, const Layer& l
 
 void store_cached(const LayerCache& cache, const Layer& layer, const std::vector<const Analyzer*>& ran,
                   const LayerOutput& out) {
-  auto ok = cache.store_listing(layer.diff_id, out);
+  auto ok = cache.store_listing(layer.diff_id, out.listing);
   for (const auto* a : ran) {
     if (!ok) break;
     ok = cache.store_results(layer.diff_id, *a, out.results.at(std::string(a->name())));
@@ -138,9 +278,7 @@ Result<LayerJob> process_layer(const ResolvedImage& image, const Layer& layer,
   };
   IG_ASSIGN(LayerOutput walked, analyze_layer(open, layer.index, describe_layer(layer), to_run, options.limits, &cancel));
   for (auto& [name, r] : walked.results) job.output.results[name] = std::move(r);
-  job.output.entries = std::move(walked.entries);
-  job.output.whiteouts = std::move(walked.whiteouts);
-  job.output.opaque_dirs = std::move(walked.opaque_dirs);
+  job.output.listing = std::move(walked.listing);
   if (cached) store_cached(cache, layer, to_run, job.output);
   return job;
 }
@@ -224,19 +362,23 @@ Result<std::string> FileReader::read_all(uint64_t max) {
 Result<ImageAnalysis> analyze_image(const ResolvedImage& image, const std::vector<const Analyzer*>& analyzers,
                                     const WalkOptions& options) {
   ImageAnalysis analysis;
-  MergedView view(analyzers);
+  std::vector<LayerJob> jobs;
+  std::vector<std::string> diff_ids;
   if (image.kind == SourceKind::rootfs) {
     IG_ASSIGN(LayerOutput out, analyze_rootfs(image.rootfs, options.skip_other_mounts, analyzers, options.limits));
-    view.apply(out, 0, "");
-    analysis.layers_walked = 1;
+    jobs.push_back(LayerJob{std::move(out), false});
+    diff_ids.emplace_back();
   } else {
-    IG_ASSIGN(std::vector<LayerJob> jobs, run_layers(image, analyzers, options));
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      view.apply(jobs[i].output, i, image.layers[i].diff_id);
-      ++(jobs[i].from_cache ? analysis.layers_from_cache : analysis.layers_walked);
-    }
+    IG_ASSIGN(jobs, run_layers(image, analyzers, options));
+    for (const auto& l : image.layers) diff_ids.push_back(l.diff_id);
   }
-  view.finish(analysis, options.list_files);
+  for (const auto& job : jobs) ++(job.from_cache ? analysis.layers_from_cache : analysis.layers_walked);
+  if (options.list_files) {
+    MergedFiles files;
+    for (size_t i = 0; i < jobs.size(); ++i) files.apply(jobs[i].output.listing, i);
+    files.finish(analysis.files);
+  }
+  Survivors(jobs, analyzers).run(diff_ids, analysis);
   return analysis;
 }
 

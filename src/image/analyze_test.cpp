@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 
 #include "image/analyzer.h"
 #include "image/layer_cache.h"
@@ -304,6 +305,60 @@ TEST(ResolveInImage, FollowsSymlinksLikeAChroot) {
   EXPECT_EQ(resolve_in_image(a, "plain/file"), "plain/file");
   std::string looped = resolve_in_image(a, "loop1/x");  // terminates
   EXPECT_TRUE(looped.starts_with("loop"));
+}
+
+// The results and symlinks that survive the merge are worked out without
+// building the final filesystem (analyze.cpp: Survivors); the file list still
+// builds it. On random layer stacks full of overwrites, whiteouts, opaque dirs
+// and files replacing directories, both must agree exactly.
+TEST_F(Analyze, SurvivingResultsAgreeWithTheMergedFileListOnRandomStacks) {
+  const std::vector<std::string> names = {"a", "b", "c.txt", "d.txt"};
+  auto random_path = [&](std::mt19937& rng) {
+    std::string p;
+    for (int depth = 1 + static_cast<int>(rng() % 3); depth > 0; --depth) {
+      p += (p.empty() ? "" : "/") + names[rng() % names.size()];
+    }
+    return p;
+  };
+  ContentAnalyzer txt("txt", globs({"*.txt"}));
+  for (unsigned seed = 0; seed < 300; ++seed) {
+    std::mt19937 rng(seed);
+    std::vector<LayerSpec> specs;
+    for (int l = 1 + static_cast<int>(rng() % 4); l > 0; --l) {
+      std::vector<layer_test::TarEntry> entries;
+      for (int e = 1 + static_cast<int>(rng() % 8); e > 0; --e) {
+        std::string p = random_path(rng);
+        size_t slash = p.rfind('/');
+        std::string dir = slash == std::string::npos ? "" : p.substr(0, slash + 1);
+        std::string base = slash == std::string::npos ? p : p.substr(slash + 1);
+        switch (rng() % 6) {
+          case 0: entries.push_back({p, 'd', "", "", 0755}); break;
+          case 1: entries.push_back({p, 'l', "", "target-" + std::to_string(seed)}); break;
+          case 2: entries.push_back({dir + ".wh." + base, 'f'}); break;
+          case 3: entries.push_back({dir + ".wh..wh..opq", 'f'}); break;
+          default: entries.push_back({p, 'f', "s" + std::to_string(seed) + "-" + std::to_string(e)}); break;
+        }
+      }
+      specs.push_back({make_tar(entries), "none"});
+    }
+    ResolvedImage img = make_image(specs);
+    WalkOptions opts;
+    opts.list_files = true;
+    opts.use_cache = false;
+    auto a = analyze_image(img, {&txt}, opts);
+    ASSERT_TRUE(a) << a.error().message;
+    std::map<std::string, size_t> want_results;
+    std::map<std::string, std::string> want_links;
+    for (const auto& f : a->files) {
+      if (f.type == FileType::regular && f.path.ends_with(".txt")) want_results[f.path] = f.layer;
+      if (f.type == FileType::symlink) want_links[f.path] = f.link_target;
+    }
+    std::map<std::string, size_t> got_results;
+    for (const auto& r : a->results.at("txt")) got_results[r.path] = r.layer;
+    EXPECT_EQ(got_results, want_results) << "seed " << seed;
+    std::map<std::string, std::string> got_links(a->symlinks.begin(), a->symlinks.end());
+    EXPECT_EQ(got_links, want_links) << "seed " << seed;
+  }
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ class AnalyzingVisitor final : public LayerVisitor {
   }
 
   Result<void> on_entry(const FileMeta& meta, FileReader& content) override {
-    out_.entries.push_back(meta);
+    out_.listing.add_entry(meta);
     // A path written twice in one layer: the later entry wins.
     for (auto& [name, results] : out_.results) results.erase(meta.path);
     if (meta.type == FileType::hardlink) {
@@ -157,8 +157,8 @@ class AnalyzingVisitor final : public LayerVisitor {
     return {};
   }
 
-  void on_whiteout(const std::string& path) override { out_.whiteouts.push_back(path); }
-  void on_opaque(const std::string& dir) override { out_.opaque_dirs.push_back(dir); }
+  void on_whiteout(const std::string& path) override { out_.listing.add_whiteout(path); }
+  void on_opaque(const std::string& dir) override { out_.listing.add_opaque(dir); }
 
   // Hard links selected by some analyzer, by target path.
   struct PendingLink {
@@ -246,8 +246,12 @@ bool prune_pending_links(AnalyzingVisitor& v, const std::string& what) {
   auto& pending = v.pending();
   if (pending.empty()) return false;
   std::unordered_set<std::string> regular;
-  for (const auto& e : v.output().entries) {
-    if (e.type == FileType::regular && pending.count(e.path)) regular.insert(e.path);
+  auto cursor = v.output().listing.cursor();
+  Listing::Record r;
+  while (cursor.next(r)) {
+    if (r.kind == Listing::Kind::entry && r.type == FileType::regular && pending.count(std::string(r.path))) {
+      regular.emplace(r.path);
+    }
   }
   for (auto it = pending.begin(); it != pending.end();) {
     if (regular.count(it->first)) {

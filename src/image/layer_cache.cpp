@@ -1,7 +1,6 @@
 #include "image/layer_cache.h"
 
 #include <algorithm>
-#include <charconv>
 #include <system_error>
 
 #include "util/digest.h"
@@ -14,36 +13,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The listing is tab-separated text, not JSON: a layer of 300,000 files is a
-// 300,000-entry listing, and building or parsing a JSON DOM of that size took
-// most of a warm run's time and over 100 MB. One record per line:
-//   TYPE MODE SIZE PATH LINK   an entry (TYPE: f d l h o, as type_code)
-//   W PATH                     a whiteout
-//   O DIR                      an opaque directory
-// with \\, \t and \n escaped in paths.
+// The listing's format is described in listing.h.
 constexpr const char* k_listing_file = "layer.v2.tsv";
 constexpr std::string_view k_listing_header = "imagegate layer listing v2\n";
 // Cached listings of huge layers are large but bounded by the entry limit.
 constexpr uint64_t k_max_cache_file = 1ull << 30;
-
-const char* type_code(FileType t) {
-  switch (t) {
-    case FileType::regular: return "f";
-    case FileType::directory: return "d";
-    case FileType::symlink: return "l";
-    case FileType::hardlink: return "h";
-    case FileType::other: return "o";
-  }
-  return "o";
-}
-
-FileType type_from_code(std::string_view c) {
-  if (c == "f") return FileType::regular;
-  if (c == "d") return FileType::directory;
-  if (c == "l") return FileType::symlink;
-  if (c == "h") return FileType::hardlink;
-  return FileType::other;
-}
 
 std::optional<nlohmann::json> load_json(const fs::path& path) {
   std::error_code ec;
@@ -59,86 +33,6 @@ std::optional<nlohmann::json> load_json(const fs::path& path) {
     return std::nullopt;
   }
   return j;
-}
-
-void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(c);
-    }
-  }
-}
-
-// Undoes append_escaped; false on a malformed escape.
-bool unescape(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (++i == in.size()) return false;
-    switch (in[i]) {
-      case '\\': out.push_back('\\'); break;
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      default: return false;
-    }
-  }
-  return true;
-}
-
-template <typename T>
-bool parse_number(std::string_view s, T& v) {
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-// Splits `line` on tabs into exactly `n` fields; false when the count differs.
-bool split_fields(std::string_view line, std::string_view* fields, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    size_t tab = line.find('\t');
-    if ((tab == std::string_view::npos) != (i + 1 == n)) return false;
-    fields[i] = line.substr(0, tab);
-    if (tab != std::string_view::npos) line.remove_prefix(tab + 1);
-  }
-  return true;
-}
-
-// Parses a listing file's text into `o`; false when malformed.
-bool parse_listing(std::string_view text, size_t layer_index, LayerOutput& o) {
-  if (!text.starts_with(k_listing_header)) return false;
-  text.remove_prefix(k_listing_header.size());
-  o.entries.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
-  std::string_view f[5];
-  while (!text.empty()) {
-    size_t eol = text.find('\n');
-    if (eol == std::string_view::npos) return false;  // a truncated file
-    std::string_view line = text.substr(0, eol);
-    text.remove_prefix(eol + 1);
-    if (line.starts_with("W\t") || line.starts_with("O\t")) {
-      auto& list = line[0] == 'W' ? o.whiteouts : o.opaque_dirs;
-      if (!unescape(line.substr(2), list.emplace_back())) return false;
-      continue;
-    }
-    FileMeta m;
-    if (!split_fields(line, f, 5) || f[0].size() != 1 || !parse_number(f[1], m.mode) || !parse_number(f[2], m.size) ||
-        !unescape(f[3], m.path) || !unescape(f[4], m.link_target)) {
-      return false;
-    }
-    m.type = type_from_code(f[0]);
-    m.layer = layer_index;
-    o.entries.push_back(std::move(m));
-  }
-  return true;
 }
 
 void count_tree(const fs::path& dir, uint64_t& files, uint64_t& bytes) {
@@ -172,51 +66,33 @@ std::optional<fs::path> LayerCache::layer_dir(const std::string& diff_id) const 
   return root_ / "analysis" / d->hex;
 }
 
-bool LayerCache::load_listing(const std::string& diff_id, size_t layer_index, LayerOutput& out) const {
+std::optional<Listing> LayerCache::load_listing(const std::string& diff_id) const {
   auto dir = layer_dir(diff_id);
-  if (!dir) return false;
+  if (!dir) return std::nullopt;
   fs::path path = *dir / k_listing_file;
   std::error_code ec;
-  if (!fs::exists(path, ec)) return false;
+  if (!fs::exists(path, ec)) return std::nullopt;
   auto text = read_file(path, k_max_cache_file);
   if (!text) {
     log::debug("analysis cache: cannot read {}: {}", path.string(), text.error().message);
-    return false;
+    return std::nullopt;
   }
-  LayerOutput o;
-  if (!parse_listing(*text, layer_index, o)) {
-    log::debug("analysis cache: ignoring malformed listing {}", path.string());
-    return false;
+  std::optional<Listing> listing;
+  if (std::string_view(*text).starts_with(k_listing_header)) {
+    text->erase(0, k_listing_header.size());
+    listing = Listing::from_text(std::move(*text));
   }
-  out.entries = std::move(o.entries);
-  out.whiteouts = std::move(o.whiteouts);
-  out.opaque_dirs = std::move(o.opaque_dirs);
-  return true;
+  if (!listing) log::debug("analysis cache: ignoring malformed listing {}", path.string());
+  return listing;
 }
 
-Result<void> LayerCache::store_listing(const std::string& diff_id, const LayerOutput& out) const {
+Result<void> LayerCache::store_listing(const std::string& diff_id, const Listing& listing) const {
   auto dir = layer_dir(diff_id);
   if (!dir) return {};
-  std::string text(k_listing_header);
-  text.reserve(out.entries.size() * 64 + 64);
-  for (const auto& m : out.entries) {
-    text += type_code(m.type);
-    text += fmt::format("\t{}\t{}\t", m.mode, m.size);
-    append_escaped(text, m.path);
-    text.push_back('\t');
-    append_escaped(text, m.link_target);
-    text.push_back('\n');
-  }
-  for (const auto& w : out.whiteouts) {
-    text += "W\t";
-    append_escaped(text, w);
-    text.push_back('\n');
-  }
-  for (const auto& d : out.opaque_dirs) {
-    text += "O\t";
-    append_escaped(text, d);
-    text.push_back('\n');
-  }
+  std::string text;
+  text.reserve(k_listing_header.size() + listing.text().size());
+  text.append(k_listing_header);
+  text.append(listing.text());
   return atomic_write_file(*dir / k_listing_file, text);
 }
 

@@ -19,15 +19,14 @@
 #include <nlohmann/json.hpp>
 
 #include "image/analyzer.h"
+#include "image/listing.h"
 #include "util/error.h"
 
 namespace ig::image {
 
 // The per-layer output of the walk, before merging.
 struct LayerOutput {
-  std::vector<FileMeta> entries;         // every entry, in tar order
-  std::vector<std::string> whiteouts;    // paths deleted from lower layers
-  std::vector<std::string> opaque_dirs;  // dirs whose lower-layer content is hidden ("" = root)
+  Listing listing;  // every entry, whiteout and opaque dir, in tar order
   // analyzer name -> path -> result (only non-null results)
   std::map<std::string, std::map<std::string, nlohmann::json>> results;
 };
@@ -37,10 +36,9 @@ class LayerCache {
   // `root` is the cache root (e.g. default_cache_dir()).
   explicit LayerCache(std::filesystem::path root) : root_(std::move(root)) {}
 
-  // Loads a layer's listing into `out` (entries, whiteouts, opaque dirs; layer
-  // index set to `layer_index`). Returns false when absent or unreadable.
-  bool load_listing(const std::string& diff_id, size_t layer_index, LayerOutput& out) const;
-  Result<void> store_listing(const std::string& diff_id, const LayerOutput& out) const;
+  // Loads a layer's listing; nullopt when absent, unreadable or malformed.
+  std::optional<Listing> load_listing(const std::string& diff_id) const;
+  Result<void> store_listing(const std::string& diff_id, const Listing& listing) const;
 
   // Loads one analyzer's results for a layer; nullopt when absent or unreadable.
   std::optional<std::map<std::string, nlohmann::json>> load_results(const std::string& diff_id,

@@ -23,7 +23,6 @@ fs::path temp_root() {
 TEST(LayerCache, ListingRoundTripsAwkwardNames) {
   fs::path root = temp_root();
   LayerCache cache(root);
-  LayerOutput out;
   auto entry = [](std::string path, FileType type, uint32_t mode, uint64_t size, std::string link = "") {
     FileMeta m;
     m.path = std::move(path);
@@ -33,27 +32,43 @@ TEST(LayerCache, ListingRoundTripsAwkwardNames) {
     m.link_target = std::move(link);
     return m;
   };
-  out.entries = {entry("etc/os-release", FileType::symlink, 0777, 0, "../usr/lib/os-release"),
-                 entry("a\tb\nc\\d", FileType::regular, 0644, 18446744073709551615ull),
-                 entry("usr/bin", FileType::directory, 040755, 0), entry("x/hard", FileType::hardlink, 0644, 0, "x/y"),
-                 entry(std::string("bin\xff\x01", 5), FileType::other, 0, 0), entry("", FileType::regular, 0, 1)};
-  out.whiteouts = {"usr/lib/gone", "tab\there"};
-  out.opaque_dirs = {"", "var/cache"};
+  const std::vector<FileMeta> entries = {
+      entry("etc/os-release", FileType::symlink, 0777, 0, "../usr/lib/os-release"),
+      entry("a\tb\nc\\d", FileType::regular, 0644, 18446744073709551615ull),
+      entry("usr/bin", FileType::directory, 040755, 0), entry("x/hard", FileType::hardlink, 0644, 0, "x/y"),
+      entry(std::string("bin\xff\x01", 5), FileType::other, 0, 0), entry("", FileType::regular, 0, 1)};
+  Listing out;
+  for (const auto& e : entries) out.add_entry(e);
+  out.add_whiteout("usr/lib/gone");
+  out.add_opaque("");
+  out.add_whiteout("tab\there");
+  out.add_opaque("var/cache");
   ASSERT_TRUE(cache.store_listing(k_diff_id, out).has_value());
 
-  LayerOutput in;
-  ASSERT_TRUE(cache.load_listing(k_diff_id, 3, in));
-  ASSERT_EQ(in.entries.size(), out.entries.size());
-  for (size_t i = 0; i < out.entries.size(); ++i) {
-    EXPECT_EQ(in.entries[i].path, out.entries[i].path) << i;
-    EXPECT_EQ(in.entries[i].type, out.entries[i].type) << i;
-    EXPECT_EQ(in.entries[i].mode, out.entries[i].mode) << i;
-    EXPECT_EQ(in.entries[i].size, out.entries[i].size) << i;
-    EXPECT_EQ(in.entries[i].link_target, out.entries[i].link_target) << i;
-    EXPECT_EQ(in.entries[i].layer, 3u) << i;
+  auto in = cache.load_listing(k_diff_id);
+  ASSERT_TRUE(in.has_value());
+  EXPECT_EQ(in->records(), entries.size() + 4);
+  auto cursor = in->cursor();
+  Listing::Record r;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_TRUE(cursor.next(r)) << i;
+    EXPECT_EQ(r.kind, Listing::Kind::entry) << i;
+    EXPECT_EQ(r.path, entries[i].path) << i;
+    EXPECT_EQ(r.type, entries[i].type) << i;
+    EXPECT_EQ(r.mode, entries[i].mode) << i;
+    EXPECT_EQ(r.size, entries[i].size) << i;
+    EXPECT_EQ(r.link_target, entries[i].link_target) << i;
   }
-  EXPECT_EQ(in.whiteouts, out.whiteouts);
-  EXPECT_EQ(in.opaque_dirs, out.opaque_dirs);
+  const std::pair<Listing::Kind, std::string> markers[] = {{Listing::Kind::whiteout, "usr/lib/gone"},
+                                                           {Listing::Kind::opaque, ""},
+                                                           {Listing::Kind::whiteout, "tab\there"},
+                                                           {Listing::Kind::opaque, "var/cache"}};
+  for (const auto& [kind, path] : markers) {
+    ASSERT_TRUE(cursor.next(r)) << path;
+    EXPECT_EQ(r.kind, kind) << path;
+    EXPECT_EQ(r.path, path);
+  }
+  EXPECT_FALSE(cursor.next(r));
 
   // `imagegate cache clean` recognises the listing as its own file.
   auto cleaned = clean_cache(root);
@@ -65,10 +80,10 @@ TEST(LayerCache, ListingRoundTripsAwkwardNames) {
 TEST(LayerCache, DamagedListingIsAMiss) {
   fs::path root = temp_root();
   LayerCache cache(root);
-  LayerOutput out;
+  Listing out;
   FileMeta m;
   m.path = "etc/passwd";
-  out.entries.push_back(m);
+  out.add_entry(m);
   ASSERT_TRUE(cache.store_listing(k_diff_id, out).has_value());
   fs::path file = root / "analysis" / std::string(k_diff_id).substr(7) / "layer.v2.tsv";
   ASSERT_TRUE(fs::exists(file));
@@ -83,16 +98,15 @@ TEST(LayerCache, DamagedListingIsAMiss) {
       good + "f\t644\tnot-a-number\tp\t\n",        // bad size
       good + "f\t644\t1\tp\n",                     // a field missing
       good + "f\t644\t1\tbad\\escape\t\n",         // unknown escape
+      good + "x\t644\t1\tp\t\n",                      // unknown type
+      good + "W\ta\tb\n",                              // a whiteout with two fields
   };
   for (const auto& text : damaged) {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-    LayerOutput in;
-    EXPECT_FALSE(cache.load_listing(k_diff_id, 0, in)) << text;
-    EXPECT_TRUE(in.entries.empty());
+    EXPECT_FALSE(cache.load_listing(k_diff_id).has_value()) << text;
   }
-  LayerOutput none;
-  EXPECT_FALSE(cache.load_listing("sha256:1111111111111111111111111111111111111111111111111111111111111111", 0, none));
-  EXPECT_FALSE(cache.load_listing("not-a-digest", 0, none));
+  EXPECT_FALSE(cache.load_listing("sha256:1111111111111111111111111111111111111111111111111111111111111111"));
+  EXPECT_FALSE(cache.load_listing("not-a-digest"));
   fs::remove_all(root);
 }
 
