@@ -4,11 +4,15 @@
 //   bench/gen-osv.py --records 200000 --output /tmp/osv-200k.zip
 //   IG_BENCH_OSV=/tmp/osv-200k.zip build/release/bench/vulndb_bench
 //   IG_BENCH_DB=/tmp/bench.db build/release/bench/vulndb_bench   (reuse a database)
+// Lookup benches take an argument: how many of every 10 names have no records
+// (/0: all have some, the worst case; /9: a realistic image).
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <span>
 #include <random>
 #include <string>
 #include <tuple>
@@ -91,46 +95,93 @@ void BM_Open(benchmark::State& state) {
 }
 BENCHMARK(BM_Open)->Unit(benchmark::kMicrosecond);
 
-// 10,000 lookups of packages that exist (the matcher's load for a large image).
-void BM_Lookup10k(benchmark::State& state) {
-  std::vector<std::tuple<std::string, std::string, std::string>> keys;
-  {
-    auto c = ig::vulndb::Connection::open(work_db(), SQLITE_OPEN_READONLY);
-    if (!c) {
-      state.SkipWithError(c.error().message.c_str());
-      return;
-    }
-    auto q = c->prepare("SELECT DISTINCT ecosystem, distro_release, package FROM affected");
-    for (auto row = q->step(); row && *row; row = q->step()) {
-      keys.emplace_back(std::string(q->text(0)), std::string(q->text(1)), std::string(q->text(2)));
-    }
+using Key = std::tuple<std::string, std::string, std::string>;  // ecosystem, release, package
+
+// 10,000 (ecosystem, release, package) keys drawn at random (seed 42) from the
+// database's distinct packages, so every one has records; with `absent_per_10`
+// > 0, that many of every 10 names are altered so they have none (a real
+// image's packages mostly have no advisories). Empty when the database is.
+std::vector<Key> pick_keys(int absent_per_10) {
+  std::vector<Key> keys;
+  auto c = ig::vulndb::Connection::open(work_db(), SQLITE_OPEN_READONLY);
+  if (!c) return keys;
+  auto q = c->prepare("SELECT DISTINCT ecosystem, distro_release, package FROM affected");
+  if (!q) return keys;
+  for (auto row = q->step(); row && *row; row = q->step()) {
+    keys.emplace_back(std::string(q->text(0)), std::string(q->text(1)), std::string(q->text(2)));
   }
-  if (keys.empty()) {
-    state.SkipWithError("empty database: BM_ImportOsv must run first");
-    return;
-  }
+  std::vector<Key> picks;
+  if (keys.empty()) return picks;
   std::mt19937 rng(42);
-  std::vector<size_t> picks(10000);
-  for (auto& p : picks) p = rng() % keys.size();
+  for (int i = 0; i < 10000; ++i) {
+    Key k = keys[rng() % keys.size()];
+    if (i % 10 < absent_per_10) std::get<2>(k) += "-x" + std::to_string(i);
+    picks.push_back(std::move(k));
+  }
+  return picks;
+}
+
+// The same keys grouped per (ecosystem, release), as the matcher batches them.
+std::map<std::pair<std::string, std::string>, std::vector<std::string>> group_keys(const std::vector<Key>& keys) {
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;
+  for (const auto& [eco, rel, pkg] : keys) groups[{eco, rel}].push_back(pkg);
+  return groups;
+}
+
+void set_counters(benchmark::State& state, int64_t found) {
+  state.counters["records_per_batch"] = static_cast<double>(found) / static_cast<double>(state.iterations());
+  state.counters["lookup_us"] = benchmark::Counter(static_cast<double>(state.iterations()) * 10000.0,
+                                                   benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// 10,000 lookups one affected() call each, as the matcher did before the batch
+// API. Arg: how many names in 10 have no records.
+void BM_Lookup10k(benchmark::State& state) {
+  auto keys = pick_keys(static_cast<int>(state.range(0)));
   auto db = Database::open(work_db(), Database::Mode::read);
-  if (!db) {
-    state.SkipWithError(db.error().message.c_str());
+  if (keys.empty() || !db) {
+    state.SkipWithError("no database or an empty one: run BM_ImportOsv first or set IG_BENCH_DB");
     return;
   }
   int64_t found = 0;
   for (auto _ : state) {
     auto snapshot = db->read_transaction();  // as the matcher does
-    for (size_t i : picks) {
-      const auto& [eco, rel, pkg] = keys[i];
+    for (const auto& [eco, rel, pkg] : keys) {
       auto r = db->affected(eco, rel, pkg);
       found += r ? static_cast<int64_t>(r->size()) : 0;
     }
   }
-  state.counters["records_per_batch"] = static_cast<double>(found) / static_cast<double>(state.iterations());
-  state.counters["lookup_us"] = benchmark::Counter(static_cast<double>(state.iterations()) * 10000.0,
-                                                   benchmark::Counter::kIsRate | benchmark::Counter::kInvert) ;
+  set_counters(state, found);
 }
-BENCHMARK(BM_Lookup10k)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Lookup10k)->Arg(0)->Arg(9)->Unit(benchmark::kMillisecond);
+
+// The same 10,000 lookups through for_each_affected(), one batch per
+// (ecosystem, release): the matcher's path. Records are counted, not copied.
+void BM_LookupBatch10k(benchmark::State& state) {
+  auto groups = group_keys(pick_keys(static_cast<int>(state.range(0))));
+  auto db = Database::open(work_db(), Database::Mode::read);
+  if (groups.empty() || !db) {
+    state.SkipWithError("no database or an empty one: run BM_ImportOsv first or set IG_BENCH_DB");
+    return;
+  }
+  int64_t found = 0;
+  for (auto _ : state) {
+    auto snapshot = db->read_transaction();
+    for (const auto& [group, names] : groups) {
+      auto r = db->for_each_affected(group.first, group.second, names,
+                                     [&](size_t, std::span<const ig::vulndb::AffectedRecord> records) -> ig::Result<void> {
+                                       found += static_cast<int64_t>(records.size());
+                                       return {};
+                                     });
+      if (!r) {
+        state.SkipWithError(r.error().message.c_str());
+        return;
+      }
+    }
+  }
+  set_counters(state, found);
+}
+BENCHMARK(BM_LookupBatch10k)->Arg(0)->Arg(9)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

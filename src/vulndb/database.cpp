@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -20,6 +21,10 @@ struct Database::Impl {
   bool importing = false;
   int read_depth = 0;     // nested ReadTransactions alive
   int64_t next_seq = 0;  // affected.seq for the next row an import writes
+  // for_each_affected() decodes into these records, reused call after call,
+  // and refuses to be re-entered from its visitor (which sees them).
+  std::vector<AffectedRecord> lookup_buffer;
+  bool in_lookup = false;
   // Statements are prepared on first use and kept for the connection's life.
   Statement q_affected, q_release, q_vuln, q_aliases, q_severities, q_refs, q_kev, q_epss;
   Statement w_vuln, w_alias, w_severity, w_ref, w_affected, w_kev, w_epss, w_meta;
@@ -39,9 +44,13 @@ std::string json_list(const std::vector<std::string>& v) {
   return nlohmann::json(v).dump();
 }
 
-std::vector<std::string> list_from_json(std::string_view text) {
-  std::vector<std::string> out;
-  if (text.size() <= 2) return out;  // "[]" fast path: most rows have no list
+// Decodes a json_list() value into `out`, reusing its strings' storage.
+void list_from_json(std::string_view text, std::vector<std::string>& out) {
+  size_t n = 0;
+  if (text.size() <= 2) {  // "[]" fast path: most rows have no list
+    out.clear();
+    return;
+  }
   // Fast path for what json_list() writes: ["a","b"] without escapes.
   if (text.front() == '[' && text.back() == ']' && text.find('\\') == std::string_view::npos) {
     std::string_view body = text.substr(1, text.size() - 2);
@@ -52,22 +61,39 @@ std::vector<std::string> list_from_json(std::string_view text) {
         ok = false;
         break;
       }
-      out.emplace_back(body.substr(1, close - 1));
+      if (n == out.size()) out.emplace_back();
+      out[n++].assign(body.substr(1, close - 1));
       body.remove_prefix(close + 1);
       if (!body.empty()) {
         if (body[0] != ',') ok = false;
         body.remove_prefix(1);
       }
     }
-    if (ok) return out;
-    out.clear();
+    if (ok) {
+      out.resize(n);
+      return;
+    }
   }
+  out.clear();
   auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
+  if (!j.is_array()) return;
   for (const auto& e : j) {
     if (e.is_string()) out.push_back(e.get<std::string>());
   }
-  return out;
+}
+
+// Fills `r` from a row of the lookup query (ecosystem and release are the
+// caller's), assigning into its existing strings and vectors.
+void decode_affected(const Statement& st, std::string_view package, AffectedRecord& r) {
+  r.package.assign(package);
+  r.vuln_id.assign(st.text(0));
+  r.version_type.assign(st.text(1));
+  ranges_from_json(st.text(2), r.ranges);
+  list_from_json(st.text(3), r.versions);
+  list_from_json(st.text(4), r.fixed_versions);
+  r.status = parse_fix_status(st.text(5)).value_or(FixStatus::affected);
+  r.severity.assign(st.text(6));
+  r.source_ecosystem.assign(st.text(7));
 }
 
 int64_t age_since(const std::string& rfc3339) {
@@ -119,7 +145,9 @@ Result<Database> Database::open(const fs::path& path, Mode mode) {
                   "no vulnerability database at {}: run `imagegate db import SOURCE` to create one, or pass --db FILE",
                   path.string());
     }
-    IG_ASSIGN(impl->conn, Connection::open(path, SQLITE_OPEN_READONLY));
+    // NOMUTEX: a Database is used by one thread at a time, so SQLite's
+    // per-call mutex is pure overhead on the lookup path.
+    IG_ASSIGN(impl->conn, Connection::open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX));
     // The matcher does thousands of point lookups: map the file instead of
     // read()ing pages, and keep more of them cached.
     IG_TRY(impl->conn.exec("PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536"));
@@ -148,37 +176,73 @@ Result<Database> Database::open(const fs::path& path, Mode mode) {
 
 Result<std::vector<AffectedRecord>> Database::affected(std::string_view ecosystem, std::string_view distro_release,
                                                        std::string_view package) {
-  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_affected,
-                                          "SELECT vuln_id, version_type, ranges, versions, fixed_versions, status, "
-                                          "severity, source_ecosystem FROM affected WHERE ecosystem = ? AND "
-                                          "distro_release = ? AND package = ? ORDER BY vuln_id, seq"));
-  st->bind(1, ecosystem);
-  st->bind(2, distro_release);
-  st->bind(3, package);
+  std::string name(package);
   std::vector<AffectedRecord> out;
-  while (true) {
-    auto row = st->step();
-    if (!row) {
-      st->reset();
-      return fail(row.error());
-    }
-    if (!*row) break;
-    AffectedRecord r;
-    r.vuln_id = st->text(0);
-    r.ecosystem = ecosystem;
-    r.distro_release = distro_release;
-    r.package = package;
-    r.version_type = st->text(1);
-    r.ranges = ranges_from_json(st->text(2));
-    r.versions = list_from_json(st->text(3));
-    r.fixed_versions = list_from_json(st->text(4));
-    r.status = parse_fix_status(st->text(5)).value_or(FixStatus::affected);
-    r.severity = st->text(6);
-    r.source_ecosystem = st->text(7);
-    out.push_back(std::move(r));
-  }
-  st->reset();
+  IG_TRY(for_each_affected(ecosystem, distro_release, std::span<const std::string>(&name, 1),
+                           [&](size_t, std::span<const AffectedRecord> records) -> Result<void> {
+                             out.assign(records.begin(), records.end());
+                             return {};
+                           }));
   return out;
+}
+
+Result<std::vector<std::vector<AffectedRecord>>> Database::affected_batch(std::string_view ecosystem,
+                                                                          std::string_view distro_release,
+                                                                          std::span<const std::string> packages) {
+  std::vector<std::vector<AffectedRecord>> out(packages.size());
+  IG_TRY(for_each_affected(ecosystem, distro_release, packages,
+                           [&](size_t i, std::span<const AffectedRecord> records) -> Result<void> {
+                             out[i].assign(records.begin(), records.end());
+                             return {};
+                           }));
+  return out;
+}
+
+Result<void> Database::for_each_affected(std::string_view ecosystem, std::string_view distro_release,
+                                         std::span<const std::string> packages, const AffectedVisitor& visit) {
+  auto& d = *impl_;
+  if (d.in_lookup) {
+    return fail(ErrorCode::internal, "for_each_affected: the visitor looked up affected records itself");
+  }
+  IG_ASSIGN(Statement * st, d.cached(d.q_affected,
+                                     "SELECT vuln_id, version_type, ranges, versions, fixed_versions, status, "
+                                     "severity, source_ecosystem FROM affected WHERE ecosystem = ? AND "
+                                     "distro_release = ? AND package = ? ORDER BY vuln_id, seq"));
+  // Names in byte order (SQLite's BINARY order) visit neighbouring b-tree
+  // pages in turn, and make duplicates adjacent so each name is read once.
+  std::vector<uint32_t> order(packages.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    int c = packages[a].compare(packages[b]);
+    return c != 0 ? c < 0 : a < b;
+  });
+  auto& buf = d.lookup_buffer;
+  d.in_lookup = true;
+  st->bind_static(1, ecosystem);
+  st->bind_static(2, distro_release);
+  Result<void> done;
+  size_t n = 0;  // records of the current name in buf
+  for (size_t k = 0; k < order.size() && done; ++k) {
+    const std::string& name = packages[order[k]];
+    if (k == 0 || name != packages[order[k - 1]]) {
+      n = 0;
+      st->bind_static(3, name);
+      Result<bool> row;
+      while ((row = st->step()) && *row) {
+        if (n == buf.size()) buf.emplace_back();
+        AffectedRecord& r = buf[n++];
+        if (r.ecosystem != ecosystem) r.ecosystem.assign(ecosystem);
+        if (r.distro_release != distro_release) r.distro_release.assign(distro_release);
+        decode_affected(*st, name, r);
+      }
+      st->rewind();
+      if (!row) done = fail(row.error());
+    }
+    if (n > 0 && done) done = visit(order[k], std::span<const AffectedRecord>(buf.data(), n));
+  }
+  st->reset();  // drops the bindings, which point into the caller's strings
+  d.in_lookup = false;
+  return done;
 }
 
 Result<bool> Database::has_release(std::string_view ecosystem, std::string_view distro_release) {

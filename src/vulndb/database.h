@@ -1,13 +1,16 @@
 // The embedded vulnerability database: one SQLite file holding advisories,
 // the (ecosystem, release, package) records they affect, and enrichment (CISA
 // KEV, EPSS). Importers write through ImportSession; the matcher reads with
-// Database::affected(), which is built for ~10k lookups in well under 100 ms.
+// Database::for_each_affected(), built for 10k package lookups in well under
+// 100 ms.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,6 +110,24 @@ class Database {
   // vulnerability id. An unknown package gives an empty vector.
   Result<std::vector<AffectedRecord>> affected(std::string_view ecosystem, std::string_view distro_release,
                                                std::string_view package);
+  // affected() for many packages of one (ecosystem, distro_release): element
+  // i holds the records of packages[i]. Duplicates and unknown names are fine.
+  Result<std::vector<std::vector<AffectedRecord>>> affected_batch(std::string_view ecosystem,
+                                                                  std::string_view distro_release,
+                                                                  std::span<const std::string> packages);
+
+  // The matcher's lookup: calls visit(i, records) for every i whose
+  // packages[i] has records (records as affected() returns them), in byte
+  // order of the names and then of i; names without records are skipped. A
+  // duplicated name is read once and visited for each of its positions.
+  // `records` lives in a buffer reused from call to call (so a large batch
+  // allocates almost nothing): it is valid only during that visit, and the
+  // visitor must not call affected(), affected_batch() or for_each_affected()
+  // (it may call vulnerability() and enrichment()). The first error, from the
+  // database or the visitor, stops the walk and is returned.
+  using AffectedVisitor = std::function<Result<void>(size_t index, std::span<const AffectedRecord> records)>;
+  Result<void> for_each_affected(std::string_view ecosystem, std::string_view distro_release,
+                                 std::span<const std::string> packages, const AffectedVisitor& visit);
   // Whether any record exists for (ecosystem, distro_release): lets the matcher
   // tell "no advisories for this package" from "no data for this release".
   Result<bool> has_release(std::string_view ecosystem, std::string_view distro_release);

@@ -86,8 +86,11 @@ struct Cursor {
   }
   bool string(std::string& out) {
     if (!eat('"')) return false;
-    size_t end = s.find_first_of("\\\"", i);
-    if (end == std::string_view::npos || s[end] != '"') return false;
+    // find_first_of() would call memchr per character: scan for the quote
+    // and reject escapes in one pass (the caller falls back to full JSON).
+    size_t end = i;
+    while (end < s.size() && s[end] != '"' && s[end] != '\\') ++end;
+    if (end == s.size() || s[end] != '"') return false;
     out.assign(s.substr(i, end - i));
     i = end + 1;
     return true;
@@ -103,51 +106,70 @@ bool event_kind(std::string_view k, RangeEvent::Kind& kind) {
   return true;
 }
 
-bool parse_events(Cursor& c, std::vector<RangeEvent>& events) {
-  if (!c.eat('[')) return false;
-  if (c.eat(']')) return true;
-  do {
-    std::string k;
-    RangeEvent e;
-    if (!c.eat('{') || !c.string(k) || !c.eat(':') || !c.string(e.version) || !c.eat('}')) return false;
-    if (!event_kind(k, e.kind)) return false;
-    events.push_back(std::move(e));
-  } while (c.eat(','));
-  return c.eat(']');
+// The next slot of `v` past its first `n` in-use elements, reusing an old
+// element (and its string capacity) when there is one.
+template <typename T>
+T& next_slot(std::vector<T>& v, size_t& n) {
+  if (n == v.size()) v.emplace_back();
+  return v[n++];
+}
+
+bool parse_events(Cursor& c, std::vector<RangeEvent>& events, std::string& key) {
+  size_t n = 0;
+  bool ok = c.eat('[');
+  if (ok && !c.eat(']')) {
+    do {
+      RangeEvent& e = next_slot(events, n);
+      ok = c.eat('{') && c.string(key) && c.eat(':') && c.string(e.version) && c.eat('}') && event_kind(key, e.kind);
+    } while (ok && c.eat(','));
+    ok = ok && c.eat(']');
+  }
+  events.resize(n);
+  return ok;
 }
 
 bool ranges_fast(std::string_view text, std::vector<VersionRange>& out) {
   Cursor c{text};
-  if (!c.eat('[')) return false;
-  if (c.eat(']')) return c.i == text.size();
-  do {
-    if (!c.eat('{')) return false;
-    VersionRange vr;
+  size_t n = 0;
+  std::string key;  // short keys: no allocation
+  bool ok = c.eat('[');
+  if (ok && !c.eat(']')) {
     do {
-      std::string key;
-      if (!c.string(key) || !c.eat(':')) return false;
-      if (key == "type") {
-        if (!c.string(vr.type)) return false;
-      } else if (key == "events") {
-        if (!parse_events(c, vr.events)) return false;
-      } else {
-        return false;
+      if (!c.eat('{')) {
+        ok = false;
+        break;
       }
-    } while (c.eat(','));
-    if (!c.eat('}')) return false;
-    out.push_back(std::move(vr));
-  } while (c.eat(','));
-  return c.eat(']') && c.i == text.size();
+      VersionRange& vr = next_slot(out, n);
+      vr.type.clear();
+      bool has_events = false;
+      do {
+        if (!c.string(key) || !c.eat(':')) ok = false;
+        else if (key == "type") ok = c.string(vr.type);
+        else if (key == "events") ok = has_events = parse_events(c, vr.events, key);
+        else ok = false;
+      } while (ok && c.eat(','));
+      if (!has_events) vr.events.clear();
+      ok = ok && c.eat('}');
+    } while (ok && c.eat(','));
+    ok = ok && c.eat(']');
+  }
+  out.resize(n);
+  return ok && c.i == text.size();
 }
 
 }  // namespace
 
 std::vector<VersionRange> ranges_from_json(std::string_view text) {
   std::vector<VersionRange> out;
-  if (ranges_fast(text, out)) return out;
+  ranges_from_json(text, out);
+  return out;
+}
+
+void ranges_from_json(std::string_view text, std::vector<VersionRange>& out) {
+  if (ranges_fast(text, out)) return;
   out.clear();
   auto arr = nlohmann::json::parse(text, nullptr, false);
-  if (!arr.is_array()) return out;
+  if (!arr.is_array()) return;
   for (const auto& r : arr) {
     if (!r.is_object()) continue;
     VersionRange vr;
@@ -168,7 +190,6 @@ std::vector<VersionRange> ranges_from_json(std::string_view text) {
     }
     out.push_back(std::move(vr));
   }
-  return out;
 }
 
 }  // namespace ig::vulndb

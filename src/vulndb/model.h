@@ -114,5 +114,9 @@ std::string normalize_package_name(std::string_view ecosystem, std::string_view 
 // Ranges as stored in the database: OSV's JSON shape, compact.
 std::string ranges_to_json(const std::vector<VersionRange>& ranges);
 std::vector<VersionRange> ranges_from_json(std::string_view text);
+// The same, into `out` (replacing its contents) but reusing the storage of its
+// elements: a lookup decodes thousands of records into the same buffers, and
+// this keeps that free of allocations once the buffers have grown.
+void ranges_from_json(std::string_view text, std::vector<VersionRange>& out);
 
 }  // namespace ig::vulndb

@@ -17,7 +17,11 @@ Statement::~Statement() {
 }
 
 void Statement::bind(int i, std::string_view text) {
-  sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // An empty view may have no data pointer, which SQLite would bind as NULL.
+  sqlite3_bind_text64(stmt_, i, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+void Statement::bind_static(int i, std::string_view text) {
+  sqlite3_bind_text64(stmt_, i, text.data() ? text.data() : "", text.size(), SQLITE_STATIC, SQLITE_UTF8);
 }
 void Statement::bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
 void Statement::bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
@@ -49,6 +53,8 @@ void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
+
+void Statement::rewind() { sqlite3_reset(stmt_); }
 
 std::string_view Statement::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));

@@ -28,6 +28,9 @@ class Statement {
   explicit operator bool() const { return stmt_ != nullptr; }
   // Binds parameter `i` (1-based). Text is copied, so temporaries are fine.
   void bind(int i, std::string_view text);
+  // Binds without copying: `text` must stay alive and unchanged until the
+  // statement is reset (reset()) or rebound. For hot loops over caller data.
+  void bind_static(int i, std::string_view text);
   void bind(int i, int64_t v);
   void bind(int i, double v);
   void bind(int i, std::optional<double> v);
@@ -38,6 +41,9 @@ class Statement {
   Result<void> run();
   // Makes the statement ready to be bound and stepped again.
   void reset();
+  // Makes the statement ready to step again with the same bindings (only
+  // some of them need rebinding).
+  void rewind();
 
   std::string_view text(int col) const;
   int64_t int64(int col) const;
