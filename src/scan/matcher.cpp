@@ -4,7 +4,9 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
+#include <span>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -171,8 +173,6 @@ class Context {
     return db_.has_release(ecosystem, release);
   }
 
-  vulndb::Database& db() { return db_; }
-
  private:
   vulndb::Database& db_;
   std::map<std::string, std::optional<vulndb::Vulnerability>, std::less<>> vulns_;
@@ -202,15 +202,25 @@ Result<void> add_details(Context& ctx, const vulndb::AffectedRecord& rec, Findin
   return {};
 }
 
+// The name the database files `pkg` under: deb/apk/rpm advisories name the
+// source package.
+std::string lookup_key(const inventory::Package& pkg) {
+  bool os = is_os_ecosystem(pkg.ecosystem);
+  const std::string& name = os && !pkg.source_name.empty() ? pkg.source_name : pkg.name;
+  return vulndb::normalize_package_name(pkg.ecosystem, name);
+}
+
 // Findings for one package from the records of its (ecosystem, release, name).
 Result<void> match_package(Context& ctx, const inventory::Package& pkg, const std::string& release,
-                           std::vector<Finding>& out, std::set<std::string>& warnings) {
+                           std::span<const vulndb::AffectedRecord> records, std::vector<Finding>& out,
+                           std::set<std::string>& warnings) {
   bool os = is_os_ecosystem(pkg.ecosystem);
-  const std::string& lookup_name = os && !pkg.source_name.empty() ? pkg.source_name : pkg.name;
   const std::string& compared = os && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
-  std::string key = vulndb::normalize_package_name(pkg.ecosystem, lookup_name);
-  IG_ASSIGN(auto records, ctx.db().affected(pkg.ecosystem, release, key));
   std::set<std::string> seen;
+  // A package's records nearly always share one version type: parse the
+  // installed version once per type, not once per record.
+  std::optional<version::Ecosystem> parsed_as;
+  std::optional<Result<version::Version>> parsed;
   for (const auto& rec : records) {
     if (seen.count(rec.vuln_id)) continue;
     auto eco = comparator_for(rec.version_type);
@@ -218,7 +228,11 @@ Result<void> match_package(Context& ctx, const inventory::Package& pkg, const st
       log::debug("{}: unknown version type '{}' for {}", rec.vuln_id, rec.version_type, rec.package);
       continue;
     }
-    auto installed = version::Version::parse(*eco, compared);
+    if (parsed_as != *eco) {
+      parsed = version::Version::parse(*eco, compared);
+      parsed_as = *eco;
+    }
+    const auto& installed = *parsed;
     if (!installed) {
       warnings.insert(fmt::format("cannot compare {} {} {} with advisories: {}", pkg.ecosystem, pkg.name, compared,
                                   installed.error().message));
@@ -244,6 +258,13 @@ Result<void> match_package(Context& ctx, const inventory::Package& pkg, const st
   }
   return {};
 }
+
+// The packages to look up for one (ecosystem, release): names[i] is the
+// lookup key of inv.packages[packages[i]].
+struct Batch {
+  std::vector<std::string> names;
+  std::vector<size_t> packages;
+};
 
 std::string os_label(const inventory::OsInfo& os) {
   std::string v = os.version_id.empty() ? os.codename : os.version_id;
@@ -277,8 +298,12 @@ Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db,
   const std::string release = distro_release_key(inv.os);
   std::map<std::string, bool> release_known;  // per OS ecosystem
   std::map<std::string, int> unmatched_os;    // OS packages left unmatched, per ecosystem
-  for (const auto& pkg : inv.packages) {
-    if (is_os_ecosystem(pkg.ecosystem)) {
+  // One database batch per (ecosystem, release) instead of one query per package.
+  std::map<std::pair<std::string, std::string>, Batch> batches;
+  for (size_t i = 0; i < inv.packages.size(); ++i) {
+    const auto& pkg = inv.packages[i];
+    bool os = is_os_ecosystem(pkg.ecosystem);
+    if (os) {
       auto it = release_known.find(pkg.ecosystem);
       if (it == release_known.end()) {
         bool known = false;
@@ -291,11 +316,26 @@ Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db,
         ++unmatched_os[pkg.ecosystem];
         continue;
       }
-      IG_TRY(match_package(ctx, pkg, release, result.findings, warnings));
-    } else {
-      if (pkg.os_owned && opts.skip_os_owned) continue;
-      IG_TRY(match_package(ctx, pkg, "", result.findings, warnings));
+    } else if (pkg.os_owned && opts.skip_os_owned) {
+      continue;
     }
+    Batch& b = batches[{pkg.ecosystem, os ? release : std::string()}];
+    b.names.push_back(lookup_key(pkg));
+    b.packages.push_back(i);
+  }
+  // Findings are kept per package and joined in inventory order, so the
+  // result is the same whatever order the batches visit packages in.
+  std::vector<std::vector<Finding>> per_package(inv.packages.size());
+  for (const auto& [key, b] : batches) {
+    const std::string& rel = key.second;
+    IG_TRY(db.for_each_affected(key.first, rel, b.names,
+                                [&](size_t i, std::span<const vulndb::AffectedRecord> records) -> Result<void> {
+                                  size_t p = b.packages[i];
+                                  return match_package(ctx, inv.packages[p], rel, records, per_package[p], warnings);
+                                }));
+  }
+  for (auto& fs : per_package) {
+    for (auto& f : fs) result.findings.push_back(std::move(f));
   }
   for (const auto& [eco, n] : unmatched_os) {
     std::string what = inv.os.known() ? os_label(inv.os) : "an unknown OS";
