@@ -72,15 +72,14 @@ std::optional<Listing> LayerCache::load_listing(const std::string& diff_id) cons
   fs::path path = *dir / k_listing_file;
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::nullopt;
-  auto text = read_file(path, k_max_cache_file);
-  if (!text) {
-    log::debug("analysis cache: cannot read {}: {}", path.string(), text.error().message);
+  auto file = MappedFile::open(path, k_max_cache_file);
+  if (!file) {
+    log::debug("analysis cache: cannot read {}: {}", path.string(), file.error().message);
     return std::nullopt;
   }
   std::optional<Listing> listing;
-  if (std::string_view(*text).starts_with(k_listing_header)) {
-    text->erase(0, k_listing_header.size());
-    listing = Listing::from_text(std::move(*text));
+  if (file->view().starts_with(k_listing_header)) {
+    listing = Listing::from_mapped(std::make_shared<const MappedFile>(std::move(*file)), k_listing_header.size());
   }
   if (!listing) log::debug("analysis cache: ignoring malformed listing {}", path.string());
   return listing;

@@ -155,19 +155,39 @@ void Listing::add_opaque(std::string_view dir) {
   ++records_;
 }
 
-std::optional<Listing> Listing::from_text(std::string text) {
-  Listing l;
-  std::string_view rest = text;
+std::optional<size_t> Listing::count_records(std::string_view rest) {
   std::string path_buf, link_buf;
   Record r;
+  size_t n = 0;
   while (!rest.empty()) {
     size_t eol = rest.find('\n');
     if (eol == std::string_view::npos) return std::nullopt;  // a truncated file
     if (!parse_line(rest.substr(0, eol), r, path_buf, link_buf)) return std::nullopt;
     rest.remove_prefix(eol + 1);
-    ++l.records_;
+    ++n;
   }
+  return n;
+}
+
+std::optional<Listing> Listing::from_text(std::string text) {
+  auto n = count_records(text);
+  if (!n) return std::nullopt;
+  Listing l;
+  l.records_ = *n;
   l.text_ = std::move(text);
+  return l;
+}
+
+std::optional<Listing> Listing::from_mapped(std::shared_ptr<const MappedFile> file, size_t skip) {
+  std::string_view text = file->view();
+  if (skip > text.size()) return std::nullopt;
+  text.remove_prefix(skip);
+  auto n = count_records(text);
+  if (!n) return std::nullopt;
+  Listing l;
+  l.records_ = *n;
+  l.mapped_ = std::move(file);
+  l.mapped_view_ = text;
   return l;
 }
 

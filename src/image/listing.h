@@ -13,11 +13,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "image/analyzer.h"
+#include "util/fs.h"
 
 namespace ig::image {
 
@@ -63,14 +65,22 @@ class Listing {
   // Takes the text of a stored listing (without any file header). nullopt when
   // a record is malformed, so a damaged cache file counts as a miss.
   static std::optional<Listing> from_text(std::string text);
+  // The same for a listing read in place from a mapped cache file, whose
+  // first `skip` bytes (the file header) are not part of it.
+  static std::optional<Listing> from_mapped(std::shared_ptr<const MappedFile> file, size_t skip);
 
-  const std::string& text() const { return text_; }
-  Cursor cursor() const { return Cursor(text_); }
+  std::string_view text() const { return mapped_ ? mapped_view_ : std::string_view(text_); }
+  Cursor cursor() const { return Cursor(text()); }
   size_t records() const { return records_; }
   bool empty() const { return records_ == 0; }
 
  private:
+  // Counts and validates the records of `text`; nullopt when one is malformed.
+  static std::optional<size_t> count_records(std::string_view text);
+
   std::string text_;
+  std::shared_ptr<const MappedFile> mapped_;
+  std::string_view mapped_view_;
   size_t records_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +44,41 @@ Result<std::string> read_file(const fs::path& path, uint64_t max_size) {
   ::close(fd);
   out.resize(done);
   return out;
+}
+
+Result<MappedFile> MappedFile::open(const fs::path& path, uint64_t max_size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open '{}': {}", path.string(),
+                std::strerror(err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(ErrorCode::io, "'{}' is not a regular file", path.string());
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_size) {
+    ::close(fd);
+    return fail(ErrorCode::invalid_image, "'{}' is {} bytes, more than the {} bytes allowed for this kind of file",
+                path.string(), st.st_size, max_size);
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return MappedFile(nullptr, 0);
+  }
+  // MAP_POPULATE maps the whole file up front in one call instead of one
+  // page fault per few pages while parsing.
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  int err = errno;
+  ::close(fd);
+  if (p == MAP_FAILED) return fail(ErrorCode::io, "cannot map '{}': {}", path.string(), std::strerror(err));
+  return MappedFile(p, size);
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(data_, size_);
 }
 
 Result<void> make_dirs(const fs::path& dir) {

@@ -16,6 +16,31 @@ namespace ig {
 // error, since oversized inputs come from untrusted content).
 Result<std::string> read_file(const std::filesystem::path& path, uint64_t max_size = 64ull << 20);
 
+// A read-only memory map of a whole file, for large files that are read once
+// and parsed in place (the analysis cache's listings): no copy, and no zeroed
+// buffer to fault in first. The file must not be truncated while mapped
+// (access past the new end raises SIGBUS); imagegate only maps files it
+// replaces by rename, which leaves a mapped old copy intact.
+class MappedFile {
+ public:
+  // Maps `path`; errors as read_file. An empty file maps to an empty view.
+  static Result<MappedFile> open(const std::filesystem::path& path, uint64_t max_size);
+  MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) {
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
+  MappedFile& operator=(MappedFile&&) = delete;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 // Writes `data` to a temporary file beside `path`, fsyncs it, and renames it into
 // place, so readers never see a partial file. `mode` applies to the new file
 // (use 0600 for keys and credentials).
