@@ -19,43 +19,12 @@ if [ ! -x "$build/bench/layer_walk_bench" ]; then
   ninja -C "$build" -j2 layer_walk_bench
 fi
 
-# make_layer NAME MEGABYTES: a tar of text-like, source-like and binary-like
-# files with a real directory structure (node_modules included), gzip -6 as
-# registries' default, plus its digest and diff_id.
+# make_layer NAME MEGABYTES: a layer from bench/gen-layer.py (seed 42), gzip -6
+# as registries' default, plus its digest and diff_id.
 make_layer() {
   local name=$1 mb=$2
   [ -f "$data/$name.env" ] && return
-  python3 - "$data/$name.tar" "$mb" <<'PY'
-import io, random, sys, tarfile
-out, target = sys.argv[1], int(sys.argv[2]) << 20
-rng = random.Random(42)
-words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 10))) for _ in range(5000)]
-def text(n):
-    parts, size = [], 0
-    while size < n:
-        line = " ".join(rng.choice(words) for _ in range(rng.randint(3, 14))) + "\n"
-        parts.append(line); size += len(line)
-    return "".join(parts)[:n].encode()
-blocks = [text(65536) for _ in range(64)] + [rng.randbytes(65536) for _ in range(16)]
-def content(n):
-    buf = bytearray()
-    while len(buf) < n:
-        buf += rng.choice(blocks)[: n - len(buf)]
-    return bytes(buf)
-total, i = 0, 0
-with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
-    while total < target:
-        d = f"usr/lib/pkg{i // 200}/{rng.choice(words)}"
-        if i % 50 == 0:
-            d = f"app/node_modules/{rng.choice(words)}{i}"
-            name = d + "/package.json"
-        else:
-            name = f"{d}/{rng.choice(words)}{i}.{rng.choice(['so', 'py', 'txt', 'h', 'js'])}"
-        size = int(min(2 << 20, rng.lognormvariate(8.5, 1.6)))
-        info = tarfile.TarInfo(name); info.size = size; info.mtime = 1700000000; info.mode = 0o644
-        tar.addfile(info, io.BytesIO(content(size)))
-        total += size + 1024; i += 1
-PY
+  python3 "$src/bench/gen-layer.py" "$data/$name.tar" "$mb" 42
   local diff_id digest
   diff_id=$(sha256sum "$data/$name.tar" | cut -d' ' -f1)
   gzip -6 -n -c "$data/$name.tar" > "$data/$name.tar.gz"
@@ -78,11 +47,11 @@ best_of() {
 }
 
 echo "== generating layers in $data (first run only)"
-make_layer layer250 250
-make_layer layer1g 1024
+make_layer layer250-v2 250
+make_layer layer1g-v2 1024
 set -a
 # shellcheck disable=SC1091
-. "$data/layer250.env"
+. "$data/layer250-v2.env"
 set +a
 mb=$(awk -v b="$IG_BENCH_UNCOMPRESSED" 'BEGIN{printf "%.0f", b/1048576}')
 echo "layer: $IG_BENCH_LAYER ($mb MiB uncompressed, $(($(stat -c %s "$IG_BENCH_LAYER") >> 20)) MiB gzip)"
@@ -102,7 +71,7 @@ awk -v i="$t_igzip" -v i2="$t_igzip2" -v o="$t_one" -v t="$t_two" -v mb="$mb" 'B
 
 set -a
 # shellcheck disable=SC1091
-. "$data/layer1g.env"
+. "$data/layer1g-v2.env"
 set +a
 /usr/bin/time -v -o "$data/time.out" "$bench" --walk-once 1 >/dev/null
 rss=$(awk -F': ' '/Maximum resident/{print $2}' "$data/time.out")
