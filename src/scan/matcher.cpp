@@ -96,7 +96,7 @@ struct SeverityPick {
 // The distro's own rating wins for OS packages (it knows how the package is
 // built and used); otherwise CVSS v3, then v4, then a label, then v2. The CVSS
 // score and vector shown are the first CVSS entry in that order.
-SeverityPick pick_severity(const vulndb::AffectedRecord& rec, const vulndb::Vulnerability* v) {
+SeverityPick pick_severity(const Finding& f, const std::string& distro_severity, const vulndb::Vulnerability* v) {
   SeverityPick p;
   if (v) {
     for (const char* type : {"CVSS_V3", "CVSS_V4", "CVSS_V2"}) {
@@ -108,11 +108,11 @@ SeverityPick pick_severity(const vulndb::AffectedRecord& rec, const vulndb::Vuln
       }
     }
   }
-  if (is_os_ecosystem(rec.ecosystem) && !rec.severity.empty()) {
-    Severity s = severity_from_rating(vulndb::rating_from_label(rec.severity));
+  if (is_os_ecosystem(f.ecosystem) && !distro_severity.empty()) {
+    Severity s = severity_from_rating(vulndb::rating_from_label(distro_severity));
     if (s != Severity::unknown) {
       p.severity = s;
-      p.source = rec.distro_release.substr(0, rec.distro_release.find(':'));
+      p.source = f.distro_release.substr(0, f.distro_release.find(':'));
       return p;
     }
   }
@@ -144,59 +144,65 @@ std::string cve_of(const Finding& f) {
   return {};
 }
 
-// Lookups shared by every package: vulnerability details and enrichment are
-// fetched once per id, and a release's presence once per release.
-class Context {
- public:
-  explicit Context(vulndb::Database& db) : db_(db) {}
-
-  Result<const vulndb::Vulnerability*> vulnerability(const std::string& id) {
-    auto it = vulns_.find(id);
-    if (it == vulns_.end()) {
-      IG_ASSIGN(auto v, db_.vulnerability(id));
-      it = vulns_.emplace(id, std::move(v)).first;
-    }
-    return it->second ? &*it->second : nullptr;
-  }
-
-  Result<vulndb::Enrichment> enrichment(const std::string& cve) {
-    auto it = enrich_.find(cve);
-    if (it == enrich_.end()) {
-      IG_ASSIGN(auto e, db_.enrichment(cve));
-      it = enrich_.emplace(cve, std::move(e)).first;
-    }
-    return it->second;
-  }
-
-  // Whether the database holds any record for (ecosystem, release).
-  Result<bool> has_release(const std::string& ecosystem, const std::string& release) {
-    return db_.has_release(ecosystem, release);
-  }
-
- private:
-  vulndb::Database& db_;
-  std::map<std::string, std::optional<vulndb::Vulnerability>, std::less<>> vulns_;
-  std::map<std::string, vulndb::Enrichment, std::less<>> enrich_;
+// A finding whose vulnerability details are still to be filled in, with the
+// distro's own rating of it from the matched record.
+struct PendingFinding {
+  Finding finding;
+  std::string distro_severity;
 };
 
-Result<void> add_details(Context& ctx, const vulndb::AffectedRecord& rec, Finding& f) {
-  IG_ASSIGN(const vulndb::Vulnerability* v, ctx.vulnerability(rec.vuln_id));
-  if (v) {
-    f.aliases = v->aliases;
-    f.title = title_of(*v);
-    f.primary_url = v->primary_url;
+// Sorted distinct values of `key` over the findings.
+template <typename Key>
+std::vector<std::string> distinct(const std::vector<std::vector<PendingFinding>>& per_package, Key key) {
+  std::vector<std::string> out;
+  for (const auto& fs : per_package) {
+    for (const auto& p : fs) {
+      std::string k = key(p.finding);
+      if (!k.empty()) out.push_back(std::move(k));
+    }
   }
-  SeverityPick sev = pick_severity(rec, v);
-  f.severity = sev.severity;
-  f.severity_source = sev.source;
-  f.cvss_score = sev.score;
-  f.cvss_vector = sev.vector;
-  if (std::string cve = cve_of(f); !cve.empty()) {
-    IG_ASSIGN(auto e, ctx.enrichment(cve));
-    f.kev = e.kev.has_value();
-    if (e.epss) {
-      f.epss = e.epss->score;
-      f.epss_percentile = e.epss->percentile;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Fills aliases, title, severity and enrichment of every finding, reading
+// each vulnerability and each CVE's enrichment once, in two batches.
+Result<void> add_details(vulndb::Database& db, std::vector<std::vector<PendingFinding>>& per_package) {
+  auto ids = distinct(per_package, [](const Finding& f) { return f.vulnerability_id; });
+  IG_ASSIGN(auto vulns, db.vulnerabilities(ids));
+  auto vuln_of = [&](const std::string& id) -> const vulndb::Vulnerability* {
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    auto& v = vulns[static_cast<size_t>(it - ids.begin())];
+    return v ? &*v : nullptr;
+  };
+  for (auto& fs : per_package) {
+    for (auto& [f, distro_severity] : fs) {
+      const vulndb::Vulnerability* v = vuln_of(f.vulnerability_id);
+      if (v) {
+        f.aliases = v->aliases;
+        f.title = title_of(*v);
+        f.primary_url = v->primary_url;
+      }
+      SeverityPick sev = pick_severity(f, distro_severity, v);
+      f.severity = sev.severity;
+      f.severity_source = sev.source;
+      f.cvss_score = sev.score;
+      f.cvss_vector = sev.vector;
+    }
+  }
+  auto cves = distinct(per_package, cve_of);
+  IG_ASSIGN(auto enrich, db.enrichments(cves));
+  for (auto& fs : per_package) {
+    for (auto& p : fs) {
+      std::string cve = cve_of(p.finding);
+      if (cve.empty()) continue;
+      const auto& e = enrich[static_cast<size_t>(std::lower_bound(cves.begin(), cves.end(), cve) - cves.begin())];
+      p.finding.kev = e.kev.has_value();
+      if (e.epss) {
+        p.finding.epss = e.epss->score;
+        p.finding.epss_percentile = e.epss->percentile;
+      }
     }
   }
   return {};
@@ -211,9 +217,10 @@ std::string lookup_key(const inventory::Package& pkg) {
 }
 
 // Findings for one package from the records of its (ecosystem, release, name).
-Result<void> match_package(Context& ctx, const inventory::Package& pkg, const std::string& release,
-                           std::span<const vulndb::AffectedRecord> records, std::vector<Finding>& out,
-                           std::set<std::string>& warnings) {
+// Details come later (add_details), for all packages at once.
+void match_package(const inventory::Package& pkg, const std::string& release,
+                   std::span<const vulndb::AffectedRecord> records, std::vector<PendingFinding>& out,
+                   std::set<std::string>& warnings) {
   bool os = is_os_ecosystem(pkg.ecosystem);
   const std::string& compared = os && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
   std::set<std::string> seen;
@@ -253,10 +260,8 @@ Result<void> match_package(Context& ctx, const inventory::Package& pkg, const st
     f.distro_release = release;
     if (rec.status == vulndb::FixStatus::fixed) f.fixed_versions = relevant_fixes(rec, *installed);
     f.status = vulndb::fix_status_name(rec.status);
-    IG_TRY(add_details(ctx, rec, f));
-    out.push_back(std::move(f));
+    out.push_back({std::move(f), rec.severity});
   }
-  return {};
 }
 
 // The packages to look up for one (ecosystem, release): names[i] is the
@@ -292,7 +297,6 @@ Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db,
   // One snapshot for the whole image: consistent findings, and lookups skip
   // SQLite's per-statement locking.
   IG_ASSIGN(auto snapshot, db.read_transaction());
-  Context ctx(db);
   MatchResult result;
   std::set<std::string> warnings;
   const std::string release = distro_release_key(inv.os);
@@ -308,7 +312,7 @@ Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db,
       if (it == release_known.end()) {
         bool known = false;
         if (!release.empty()) {
-          IG_ASSIGN(known, ctx.has_release(pkg.ecosystem, release));
+          IG_ASSIGN(known, db.has_release(pkg.ecosystem, release));
         }
         it = release_known.emplace(pkg.ecosystem, known).first;
       }
@@ -325,17 +329,19 @@ Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db,
   }
   // Findings are kept per package and joined in inventory order, so the
   // result is the same whatever order the batches visit packages in.
-  std::vector<std::vector<Finding>> per_package(inv.packages.size());
+  std::vector<std::vector<PendingFinding>> per_package(inv.packages.size());
   for (const auto& [key, b] : batches) {
     const std::string& rel = key.second;
     IG_TRY(db.for_each_affected(key.first, rel, b.names,
                                 [&](size_t i, std::span<const vulndb::AffectedRecord> records) -> Result<void> {
                                   size_t p = b.packages[i];
-                                  return match_package(ctx, inv.packages[p], rel, records, per_package[p], warnings);
+                                  match_package(inv.packages[p], rel, records, per_package[p], warnings);
+                                  return Result<void>{};
                                 }));
   }
+  IG_TRY(add_details(db, per_package));
   for (auto& fs : per_package) {
-    for (auto& f : fs) result.findings.push_back(std::move(f));
+    for (auto& p : fs) result.findings.push_back(std::move(p.finding));
   }
   for (const auto& [eco, n] : unmatched_os) {
     std::string what = inv.os.known() ? os_label(inv.os) : "an unknown OS";

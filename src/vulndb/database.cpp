@@ -35,6 +35,11 @@ struct Database::Impl {
     }
     return &s;
   }
+  // Fills `v` with the details of `id` (references only if asked); false
+  // when the id is unknown.
+  Result<bool> load_vulnerability(std::string_view id, bool references, Vulnerability& v);
+  // Adds the KEV and EPSS facts of `cve` to `e`.
+  Result<void> load_enrichment(std::string_view cve, Enrichment& e);
 };
 
 namespace {
@@ -42,6 +47,18 @@ namespace {
 std::string json_list(const std::vector<std::string>& v) {
   if (v.empty()) return "[]";
   return nlohmann::json(v).dump();
+}
+
+// Positions of `keys` in byte order (then position): neighbouring keys share
+// b-tree pages, and duplicates end up adjacent.
+std::vector<uint32_t> sorted_positions(std::span<const std::string> keys) {
+  std::vector<uint32_t> order(keys.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    int c = keys[a].compare(keys[b]);
+    return c != 0 ? c < 0 : a < b;
+  });
+  return order;
 }
 
 // Decodes a json_list() value into `out`, reusing its strings' storage.
@@ -208,14 +225,8 @@ Result<void> Database::for_each_affected(std::string_view ecosystem, std::string
                                      "SELECT vuln_id, version_type, ranges, versions, fixed_versions, status, "
                                      "severity, source_ecosystem FROM affected WHERE ecosystem = ? AND "
                                      "distro_release = ? AND package = ? ORDER BY vuln_id, seq"));
-  // Names in byte order (SQLite's BINARY order) visit neighbouring b-tree
-  // pages in turn, and make duplicates adjacent so each name is read once.
-  std::vector<uint32_t> order(packages.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    int c = packages[a].compare(packages[b]);
-    return c != 0 ? c < 0 : a < b;
-  });
+  // Each name is read once, neighbours in the b-tree one after the other.
+  auto order = sorted_positions(packages);
   auto& buf = d.lookup_buffer;
   d.in_lookup = true;
   st->bind_static(1, ecosystem);
@@ -256,18 +267,17 @@ Result<bool> Database::has_release(std::string_view ecosystem, std::string_view 
   return *row;
 }
 
-Result<std::optional<Vulnerability>> Database::vulnerability(std::string_view id) {
-  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_vuln,
-                                          "SELECT summary, details, published, modified, withdrawn, primary_url "
-                                          "FROM vulnerabilities WHERE id = ?"));
-  st->bind(1, id);
+Result<bool> Database::Impl::load_vulnerability(std::string_view id, bool references, Vulnerability& v) {
+  IG_ASSIGN(Statement * st, cached(q_vuln,
+                                   "SELECT summary, details, published, modified, withdrawn, primary_url "
+                                   "FROM vulnerabilities WHERE id = ?"));
+  st->bind_static(1, id);
   auto row = st->step();
   if (!row || !*row) {
     st->reset();
     if (!row) return fail(row.error());
-    return std::optional<Vulnerability>();
+    return false;
   }
-  Vulnerability v;
   v.id = id;
   v.summary = st->text(0);
   v.details = st->text(1);
@@ -277,38 +287,44 @@ Result<std::optional<Vulnerability>> Database::vulnerability(std::string_view id
   v.primary_url = st->text(5);
   st->reset();
 
-  IG_ASSIGN(st, impl_->cached(impl_->q_aliases, "SELECT alias FROM aliases WHERE vuln_id = ? ORDER BY alias"));
-  st->bind(1, id);
-  for (auto r = st->step(); r && *r; r = st->step()) v.aliases.emplace_back(st->text(0));
+  IG_ASSIGN(st, cached(q_aliases, "SELECT alias FROM aliases WHERE vuln_id = ? ORDER BY alias"));
+  st->bind_static(1, id);
+  while ((row = st->step()) && *row) v.aliases.emplace_back(st->text(0));
   st->reset();
+  if (!row) return fail(row.error());
 
-  IG_ASSIGN(st, impl_->cached(impl_->q_severities,
-                              "SELECT source, type, vector, score, rating FROM severities WHERE vuln_id = ? "
-                              "ORDER BY type DESC, source"));
-  st->bind(1, id);
-  for (auto r = st->step(); r && *r; r = st->step()) {
+  // In the order of the UNIQUE index (no sorter), then sorted here: type
+  // descending (label, CVSS_V4, CVSS_V3, CVSS_V2), then source, as before.
+  IG_ASSIGN(st, cached(q_severities,
+                       "SELECT source, type, vector, score, rating FROM severities WHERE vuln_id = ? "
+                       "ORDER BY source, type, vector"));
+  st->bind_static(1, id);
+  while ((row = st->step()) && *row) {
     Severity s{std::string(st->text(0)), std::string(st->text(1)), std::string(st->text(2)), std::nullopt,
                std::string(st->text(4))};
     if (!st->is_null(3)) s.score = st->real(3);
     v.severities.push_back(std::move(s));
   }
   st->reset();
+  if (!row) return fail(row.error());
+  std::stable_sort(v.severities.begin(), v.severities.end(), [](const Severity& a, const Severity& b) {
+    return a.type != b.type ? a.type > b.type : a.source < b.source;
+  });
 
-  IG_ASSIGN(st, impl_->cached(impl_->q_refs, "SELECT url, type FROM vuln_references WHERE vuln_id = ? ORDER BY url"));
-  st->bind(1, id);
-  for (auto r = st->step(); r && *r; r = st->step()) {
-    v.references.push_back({std::string(st->text(0)), std::string(st->text(1))});
-  }
+  if (!references) return true;
+  IG_ASSIGN(st, cached(q_refs, "SELECT url, type FROM vuln_references WHERE vuln_id = ? ORDER BY url"));
+  st->bind_static(1, id);
+  while ((row = st->step()) && *row) v.references.push_back({std::string(st->text(0)), std::string(st->text(1))});
   st->reset();
-  return std::optional<Vulnerability>(std::move(v));
+  if (!row) return fail(row.error());
+  return true;
 }
 
-Result<Enrichment> Database::enrichment(std::string_view cve) {
-  Enrichment e;
-  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_kev,
-                                          "SELECT vendor, product, name, date_added, due_date, required_action, "
-                                          "known_ransomware FROM kev WHERE cve = ?"));
-  st->bind(1, cve);
+Result<void> Database::Impl::load_enrichment(std::string_view cve, Enrichment& e) {
+  IG_ASSIGN(Statement * st, cached(q_kev,
+                                   "SELECT vendor, product, name, date_added, due_date, required_action, "
+                                   "known_ransomware FROM kev WHERE cve = ?"));
+  st->bind_static(1, cve);
   auto row = st->step();
   if (row && *row) {
     e.kev = KevEntry{std::string(cve),          std::string(st->text(0)), std::string(st->text(1)),
@@ -317,13 +333,56 @@ Result<Enrichment> Database::enrichment(std::string_view cve) {
   }
   st->reset();
   if (!row) return fail(row.error());
-  IG_ASSIGN(st, impl_->cached(impl_->q_epss, "SELECT score, percentile FROM epss WHERE cve = ?"));
-  st->bind(1, cve);
+  IG_ASSIGN(st, cached(q_epss, "SELECT score, percentile FROM epss WHERE cve = ?"));
+  st->bind_static(1, cve);
   row = st->step();
   if (row && *row) e.epss = EpssEntry{std::string(cve), st->real(0), st->real(1)};
   st->reset();
   if (!row) return fail(row.error());
+  return {};
+}
+
+Result<std::optional<Vulnerability>> Database::vulnerability(std::string_view id) {
+  Vulnerability v;
+  IG_ASSIGN(bool found, impl_->load_vulnerability(id, true, v));
+  if (!found) return std::optional<Vulnerability>();
+  return std::optional<Vulnerability>(std::move(v));
+}
+
+Result<std::vector<std::optional<Vulnerability>>> Database::vulnerabilities(std::span<const std::string> ids) {
+  std::vector<std::optional<Vulnerability>> out(ids.size());
+  auto order = sorted_positions(ids);
+  for (size_t k = 0; k < order.size(); ++k) {
+    uint32_t i = order[k];
+    if (k > 0 && ids[i] == ids[order[k - 1]]) {
+      out[i] = out[order[k - 1]];
+      continue;
+    }
+    Vulnerability v;
+    IG_ASSIGN(bool found, impl_->load_vulnerability(ids[i], false, v));
+    if (found) out[i] = std::move(v);
+  }
+  return out;
+}
+
+Result<Enrichment> Database::enrichment(std::string_view cve) {
+  Enrichment e;
+  IG_TRY(impl_->load_enrichment(cve, e));
   return e;
+}
+
+Result<std::vector<Enrichment>> Database::enrichments(std::span<const std::string> cves) {
+  std::vector<Enrichment> out(cves.size());
+  auto order = sorted_positions(cves);
+  for (size_t k = 0; k < order.size(); ++k) {
+    uint32_t i = order[k];
+    if (k > 0 && cves[i] == cves[order[k - 1]]) {
+      out[i] = out[order[k - 1]];
+    } else {
+      IG_TRY(impl_->load_enrichment(cves[i], out[i]));
+    }
+  }
+  return out;
 }
 
 Result<ReadTransaction> Database::read_transaction() {

@@ -133,8 +133,14 @@ class Database {
   Result<bool> has_release(std::string_view ecosystem, std::string_view distro_release);
   // Details of one vulnerability, or nullopt when unknown.
   Result<std::optional<Vulnerability>> vulnerability(std::string_view id);
+  // The details of many (element i for ids[i]), as the matcher needs them:
+  // like vulnerability() but without references. Ids are read in byte order
+  // and duplicates once, so a scan's few thousand cost a few milliseconds.
+  Result<std::vector<std::optional<Vulnerability>>> vulnerabilities(std::span<const std::string> ids);
   // KEV and EPSS facts for a CVE id (either may be absent).
   Result<Enrichment> enrichment(std::string_view cve);
+  // enrichment() for many CVE ids: element i for cves[i].
+  Result<std::vector<Enrichment>> enrichments(std::span<const std::string> cves);
 
   Result<DatabaseStatus> status();
 

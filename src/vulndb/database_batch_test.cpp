@@ -197,6 +197,80 @@ TEST_F(BatchLookup, RefusesLookupsFromInsideTheVisitor) {
   EXPECT_EQ(db_->affected("deb", "debian:12", "zlib")->size(), 1u);  // and the guard is lifted afterwards
 }
 
+TEST(Database, BatchedDetailsAndEnrichmentMatchSingleLookups) {
+  TempDir tmp;
+  auto db = Database::open(tmp.path() / "db.sqlite", Database::Mode::write);
+  ASSERT_TRUE(db) << db.error().message;
+  {
+    auto s = db->begin_import("osv", "osv", "memory");
+    ASSERT_TRUE(s);
+    for (const char* id : {"CVE-2024-2", "GHSA-aaaa", "CVE-2024-1"}) {
+      Advisory a;
+      a.vuln.id = id;
+      a.vuln.summary = std::string("about ") + id;
+      a.vuln.aliases = {"ALIAS-2", "ALIAS-1"};
+      // Stored out of order: details list them by type descending, then source.
+      a.vuln.severities = {{"osv", "CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8, "Critical"},
+                           {"debian", "label", "high", std::nullopt, "High"},
+                           {"nvd", "CVSS_V3", "CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 8.4, "High"},
+                           {"osv", "CVSS_V2", "AV:N/AC:L/Au:N/C:P/I:P/A:P", 7.5, "High"}};
+      a.vuln.references = {{"https://example.org/" + std::string(id), "WEB"}};
+      ASSERT_TRUE(s->add(a));
+    }
+    ASSERT_TRUE(s->commit());
+    auto k = db->begin_import("kev", "kev", "memory");
+    ASSERT_TRUE(k);
+    ASSERT_TRUE(k->add_kev({"CVE-2024-1", "vendor", "product", "name", "2024-01-01", "2024-02-01", "patch", "Known"}));
+    ASSERT_TRUE(k->commit());
+    auto e = db->begin_import("epss", "epss", "memory");
+    ASSERT_TRUE(e);
+    ASSERT_TRUE(e->add_epss({"CVE-2024-2", 0.5, 0.9}));
+    ASSERT_TRUE(e->commit());
+  }
+  std::vector<std::string> ids = {"GHSA-aaaa", "CVE-2024-1", "unknown", "CVE-2024-2", "CVE-2024-1"};
+  auto many = db->vulnerabilities(ids);
+  ASSERT_TRUE(many) << many.error().message;
+  ASSERT_EQ(many->size(), ids.size());
+  EXPECT_FALSE((*many)[2]);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto one = db->vulnerability(ids[i]);
+    ASSERT_TRUE(one);
+    ASSERT_EQ(one->has_value(), (*many)[i].has_value()) << ids[i];
+    if (!*one) continue;
+    const auto &a = **one, &b = *(*many)[i];
+    EXPECT_EQ(b.id, ids[i]);
+    EXPECT_EQ(a.summary, b.summary);
+    EXPECT_EQ(a.aliases, b.aliases);
+    EXPECT_EQ(a.aliases, (std::vector<std::string>{"ALIAS-1", "ALIAS-2"}));
+    ASSERT_EQ(a.severities.size(), 4u);
+    ASSERT_EQ(b.severities.size(), 4u);
+    std::vector<std::string> order;
+    for (size_t j = 0; j < 4; ++j) {
+      EXPECT_EQ(a.severities[j].vector, b.severities[j].vector);
+      order.push_back(a.severities[j].type + "/" + a.severities[j].source);
+    }
+    EXPECT_EQ(order, (std::vector<std::string>{"label/debian", "CVSS_V3/nvd", "CVSS_V3/osv", "CVSS_V2/osv"}));
+    EXPECT_EQ(a.references.size(), 1u);
+    EXPECT_TRUE(b.references.empty());  // the batch leaves references out
+  }
+  std::vector<std::string> cves = {"CVE-2024-2", "CVE-2024-1", "CVE-2000-0", "CVE-2024-2"};
+  auto enrich = db->enrichments(cves);
+  ASSERT_TRUE(enrich);
+  ASSERT_EQ(enrich->size(), cves.size());
+  for (size_t i = 0; i < cves.size(); ++i) {
+    auto one = db->enrichment(cves[i]);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->kev.has_value(), (*enrich)[i].kev.has_value()) << cves[i];
+    EXPECT_EQ(one->epss.has_value(), (*enrich)[i].epss.has_value()) << cves[i];
+  }
+  EXPECT_TRUE((*enrich)[1].kev && !(*enrich)[1].epss);
+  EXPECT_TRUE((*enrich)[3].epss && (*enrich)[3].epss->percentile == 0.9);
+  EXPECT_FALSE((*enrich)[2].kev || (*enrich)[2].epss);
+  auto none = db->vulnerabilities({});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST(Model, RangesDecodedIntoAReusedVectorMatchAFreshDecode) {
   std::vector<std::string> texts = {
       ranges_to_json({{"ECOSYSTEM", {{K::introduced, "0"}, {K::fixed, "2.0-long-version-string-here"}}},
