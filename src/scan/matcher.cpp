@@ -276,6 +276,41 @@ std::string os_label(const inventory::OsInfo& os) {
   return v.empty() ? os.id : os.id + " " + v;
 }
 
+using Batches = std::map<std::pair<std::string, std::string>, Batch>;  // by (ecosystem, release)
+
+// Sorts the packages to match into one database batch per (ecosystem,
+// release) instead of one query per package. OS packages of a release the
+// database has no data for are counted in `unmatched_os` instead.
+Result<Batches> plan_batches(const inventory::Inventory& inv, vulndb::Database& db, const MatchOptions& opts,
+                             const std::string& release, std::map<std::string, int>& unmatched_os) {
+  std::map<std::string, bool> release_known;  // per OS ecosystem
+  Batches batches;
+  for (size_t i = 0; i < inv.packages.size(); ++i) {
+    const auto& pkg = inv.packages[i];
+    bool os = is_os_ecosystem(pkg.ecosystem);
+    if (os) {
+      auto it = release_known.find(pkg.ecosystem);
+      if (it == release_known.end()) {
+        bool known = false;
+        if (!release.empty()) {
+          IG_ASSIGN(known, db.has_release(pkg.ecosystem, release));
+        }
+        it = release_known.emplace(pkg.ecosystem, known).first;
+      }
+      if (!it->second) {
+        ++unmatched_os[pkg.ecosystem];
+        continue;
+      }
+    } else if (pkg.os_owned && opts.skip_os_owned) {
+      continue;
+    }
+    Batch& b = batches[{pkg.ecosystem, os ? release : std::string()}];
+    b.names.push_back(lookup_key(pkg));
+    b.packages.push_back(i);
+  }
+  return batches;
+}
+
 }  // namespace
 
 std::string distro_release_key(const inventory::OsInfo& os) {
@@ -300,39 +335,15 @@ Result<MatchResult> match(const inventory::Inventory& inv, vulndb::Database& db,
   MatchResult result;
   std::set<std::string> warnings;
   const std::string release = distro_release_key(inv.os);
-  std::map<std::string, bool> release_known;  // per OS ecosystem
-  std::map<std::string, int> unmatched_os;    // OS packages left unmatched, per ecosystem
-  // One database batch per (ecosystem, release) instead of one query per package.
-  std::map<std::pair<std::string, std::string>, Batch> batches;
-  for (size_t i = 0; i < inv.packages.size(); ++i) {
-    const auto& pkg = inv.packages[i];
-    bool os = is_os_ecosystem(pkg.ecosystem);
-    if (os) {
-      auto it = release_known.find(pkg.ecosystem);
-      if (it == release_known.end()) {
-        bool known = false;
-        if (!release.empty()) {
-          IG_ASSIGN(known, db.has_release(pkg.ecosystem, release));
-        }
-        it = release_known.emplace(pkg.ecosystem, known).first;
-      }
-      if (!it->second) {
-        ++unmatched_os[pkg.ecosystem];
-        continue;
-      }
-    } else if (pkg.os_owned && opts.skip_os_owned) {
-      continue;
-    }
-    Batch& b = batches[{pkg.ecosystem, os ? release : std::string()}];
-    b.names.push_back(lookup_key(pkg));
-    b.packages.push_back(i);
-  }
+  std::map<std::string, int> unmatched_os;  // OS packages left unmatched, per ecosystem
+  IG_ASSIGN(auto batches, plan_batches(inv, db, opts, release, unmatched_os));
   // Findings are kept per package and joined in inventory order, so the
   // result is the same whatever order the batches visit packages in.
   std::vector<std::vector<PendingFinding>> per_package(inv.packages.size());
-  for (const auto& [key, b] : batches) {
-    const std::string& rel = key.second;
-    IG_TRY(db.for_each_affected(key.first, rel, b.names,
+  for (const auto& entry : batches) {  // no structured binding: clang 14 cannot capture one
+    const std::string& rel = entry.first.second;
+    const Batch& b = entry.second;
+    IG_TRY(db.for_each_affected(entry.first.first, rel, b.names,
                                 [&](size_t i, std::span<const vulndb::AffectedRecord> records) -> Result<void> {
                                   size_t p = b.packages[i];
                                   match_package(inv.packages[p], rel, records, per_package[p], warnings);
