@@ -84,7 +84,7 @@ size_t walk_once() {
     std::fprintf(stderr, "walk failed: %s\n", out.error().message.c_str());
     std::exit(1);
   }
-  return out->entries.size();
+  return out->listing.records();
 }
 
 void walk_parallel(int n) {
