@@ -1,6 +1,7 @@
 #include "image/layer_cache.h"
 
 #include <algorithm>
+#include <charconv>
 #include <system_error>
 
 #include "util/digest.h"
@@ -13,9 +14,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The listing's format is described in listing.h.
-constexpr const char* k_listing_file = "layer.v2.tsv";
-constexpr std::string_view k_listing_header = "imagegate layer listing v2\n";
+// The listing's records are described in listing.h. Cache files are written
+// without fsync (Durability::cache), so after a crash one may be cut short at
+// a line boundary and still parse; the trailer "E\t<records>" tells a whole
+// listing from a truncated one.
+constexpr const char* k_listing_file = "layer.v3.tsv";
+constexpr std::string_view k_listing_header = "imagegate layer listing v3\n";
+constexpr std::string_view k_listing_trailer = "E\t";
 // Cached listings of huge layers are large but bounded by the entry limit.
 constexpr uint64_t k_max_cache_file = 1ull << 30;
 
@@ -78,8 +83,20 @@ std::optional<Listing> LayerCache::load_listing(const std::string& diff_id) cons
     return std::nullopt;
   }
   std::optional<Listing> listing;
-  if (file->view().starts_with(k_listing_header)) {
-    listing = Listing::from_mapped(std::make_shared<const MappedFile>(std::move(*file)), k_listing_header.size());
+  std::string_view text = file->view();
+  size_t trailer = text.size() < 2 ? std::string_view::npos : text.rfind('\n', text.size() - 2);
+  if (text.starts_with(k_listing_header) && text.ends_with('\n') && trailer != std::string_view::npos &&
+      trailer + 1 >= k_listing_header.size() && text.substr(trailer + 1).starts_with(k_listing_trailer)) {
+    std::string_view count = text.substr(trailer + 1 + k_listing_trailer.size());
+    count.remove_suffix(1);
+    size_t records = 0;
+    auto [end, err] = std::from_chars(count.data(), count.data() + count.size(), records);
+    size_t offset = k_listing_header.size();
+    if (err == std::errc() && end == count.data() + count.size()) {
+      listing = Listing::from_mapped(std::make_shared<const MappedFile>(std::move(*file)), offset,
+                                     trailer + 1 - offset);
+      if (listing && listing->records() != records) listing.reset();
+    }
   }
   if (!listing) log::debug("analysis cache: ignoring malformed listing {}", path.string());
   return listing;
@@ -89,10 +106,13 @@ Result<void> LayerCache::store_listing(const std::string& diff_id, const Listing
   auto dir = layer_dir(diff_id);
   if (!dir) return {};
   std::string text;
-  text.reserve(k_listing_header.size() + listing.text().size());
+  text.reserve(k_listing_header.size() + listing.text().size() + 32);
   text.append(k_listing_header);
   text.append(listing.text());
-  return atomic_write_file(*dir / k_listing_file, text);
+  text.append(k_listing_trailer);
+  text.append(std::to_string(listing.records()));
+  text.push_back('\n');
+  return atomic_write_file(*dir / k_listing_file, text, 0644, Durability::cache);
 }
 
 std::optional<std::map<std::string, nlohmann::json>> LayerCache::load_results(const std::string& diff_id,
@@ -113,7 +133,8 @@ Result<void> LayerCache::store_results(const std::string& diff_id, const Analyze
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : results) j[k] = v;
   return atomic_write_file(*dir / fmt::format("{}-{}.json", analyzer.name(), analyzer.version()),
-                           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 0644,
+                           Durability::cache);
 }
 
 CacheUsage cache_usage(const fs::path& root) {

@@ -3,7 +3,7 @@
 // A layer is identified by its diff_id (the digest of its tar stream), so its
 // listing and each analyzer's results can be reused by every image that shares
 // it. Layout under the cache root:
-//   analysis/<diff_id hex>/layer.v2.tsv               listing, whiteouts, opaque dirs
+//   analysis/<diff_id hex>/layer.v3.tsv               listing, whiteouts, opaque dirs
 //   analysis/<diff_id hex>/<analyzer>-<version>.json  {path: result}
 // Entries are written atomically (write + rename), so concurrent processes can
 // share the cache: both compute the same content and the last rename wins.

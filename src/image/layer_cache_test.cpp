@@ -85,21 +85,28 @@ TEST(LayerCache, DamagedListingIsAMiss) {
   m.path = "etc/passwd";
   out.add_entry(m);
   ASSERT_TRUE(cache.store_listing(k_diff_id, out).has_value());
-  fs::path file = root / "analysis" / std::string(k_diff_id).substr(7) / "layer.v2.tsv";
+  fs::path file = root / "analysis" / std::string(k_diff_id).substr(7) / "layer.v3.tsv";
   ASSERT_TRUE(fs::exists(file));
   std::string good;
   {
     std::ifstream f(file, std::ios::binary);
     good.assign(std::istreambuf_iterator<char>(f), {});
   }
+  ASSERT_TRUE(cache.load_listing(k_diff_id).has_value());
+  ASSERT_TRUE(good.ends_with("\nE\t1\n")) << good;
+  std::string head = good.substr(0, good.size() - 4);  // header and records, no trailer
+  auto with = [&](const std::string& record) { return head + record + "E\t2\n"; };
   const std::string damaged[] = {
-      good.substr(0, good.size() - 1),            // truncated: no final newline
-      "imagegate layer listing v1\n",              // another version
-      good + "f\t644\tnot-a-number\tp\t\n",        // bad size
-      good + "f\t644\t1\tp\n",                     // a field missing
-      good + "f\t644\t1\tbad\\escape\t\n",         // unknown escape
-      good + "x\t644\t1\tp\t\n",                      // unknown type
-      good + "W\ta\tb\n",                              // a whiteout with two fields
+      good.substr(0, good.size() - 1),                        // truncated: no final newline
+      head,                                                   // cut at a line boundary: no trailer
+      head + "E\t2\n",                                        // the trailer counts another record
+      head + "E\tx\n",                                        // a trailer without a count
+      "imagegate layer listing v2\n" + good.substr(good.find('\n') + 1),  // another version
+      with("f\t644\tnot-a-number\tp\t\n"),                   // bad size
+      with("f\t644\t1\tp\n"),                                // a field missing
+      with("f\t644\t1\tbad\\escape\t\n"),                    // unknown escape
+      with("x\t644\t1\tp\t\n"),                              // unknown type
+      with("W\ta\tb\n"),                                      // a whiteout with two fields
   };
   for (const auto& text : damaged) {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << text;

@@ -178,10 +178,10 @@ std::optional<Listing> Listing::from_text(std::string text) {
   return l;
 }
 
-std::optional<Listing> Listing::from_mapped(std::shared_ptr<const MappedFile> file, size_t skip) {
+std::optional<Listing> Listing::from_mapped(std::shared_ptr<const MappedFile> file, size_t offset, size_t length) {
   std::string_view text = file->view();
-  if (skip > text.size()) return std::nullopt;
-  text.remove_prefix(skip);
+  if (offset > text.size() || length > text.size() - offset) return std::nullopt;
+  text = text.substr(offset, length);
   auto n = count_records(text);
   if (!n) return std::nullopt;
   Listing l;

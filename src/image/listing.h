@@ -65,9 +65,9 @@ class Listing {
   // Takes the text of a stored listing (without any file header). nullopt when
   // a record is malformed, so a damaged cache file counts as a miss.
   static std::optional<Listing> from_text(std::string text);
-  // The same for a listing read in place from a mapped cache file, whose
-  // first `skip` bytes (the file header) are not part of it.
-  static std::optional<Listing> from_mapped(std::shared_ptr<const MappedFile> file, size_t skip);
+  // The same for a listing read in place from a mapped cache file, where it is
+  // the `length` bytes at `offset` (after the file's header).
+  static std::optional<Listing> from_mapped(std::shared_ptr<const MappedFile> file, size_t offset, size_t length);
 
   std::string_view text() const { return mapped_ ? mapped_view_ : std::string_view(text_); }
   Cursor cursor() const { return Cursor(text()); }

@@ -88,7 +88,7 @@ Result<void> make_dirs(const fs::path& dir) {
   return {};
 }
 
-Result<void> atomic_write_file(const fs::path& path, std::string_view data, mode_t mode) {
+Result<void> atomic_write_file(const fs::path& path, std::string_view data, mode_t mode, Durability durability) {
   static std::atomic<unsigned> counter{0};
   if (path.has_parent_path()) IG_TRY(make_dirs(path.parent_path()));
   fs::path tmp = path;
@@ -109,7 +109,7 @@ Result<void> atomic_write_file(const fs::path& path, std::string_view data, mode
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durability == Durability::durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     return fail(ErrorCode::io, "cannot flush '{}': {}", tmp.string(), std::strerror(errno));
   }
