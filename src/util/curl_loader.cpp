@@ -82,6 +82,14 @@ bool loaded() { return api().easy_init != nullptr; }
 
 }  // namespace
 
+// curl.h declares these with an enum as the last named parameter; clang warns
+// that va_start after a promoted type is undefined. The definitions must keep
+// curl.h's signatures, and libcurl's own definitions do exactly the same; the
+// x86-64 and aarch64 va_start does not depend on that parameter's type.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 extern "C" {
 
 CURLcode curl_global_init(long flags) { return loaded() ? api().global_init(flags) : CURLE_FAILED_INIT; }
