@@ -15,7 +15,11 @@ namespace ig {
 
 namespace fs = std::filesystem;
 
-Result<std::string> read_file(const fs::path& path, uint64_t max_size) {
+namespace {
+
+// Opens `path` for reading and checks that it is a regular file of at most
+// `max_size` bytes; returns the descriptor (the caller closes it) and size.
+Result<std::pair<int, size_t>> open_bounded(const fs::path& path, uint64_t max_size) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
@@ -32,8 +36,16 @@ Result<std::string> read_file(const fs::path& path, uint64_t max_size) {
     return fail(ErrorCode::invalid_image, "'{}' is {} bytes, more than the {} bytes allowed for this kind of file",
                 path.string(), st.st_size, max_size);
   }
+  return std::pair<int, size_t>(fd, static_cast<size_t>(st.st_size));
+}
+
+}  // namespace
+
+Result<std::string> read_file(const fs::path& path, uint64_t max_size) {
+  IG_ASSIGN(auto opened, open_bounded(path, max_size));
+  auto [fd, size] = opened;
   std::string out;
-  out.resize(static_cast<size_t>(st.st_size));
+  out.resize(size);
   size_t done = 0;
   while (done < out.size()) {
     ssize_t n = ::read(fd, out.data() + done, out.size() - done);
@@ -47,23 +59,8 @@ Result<std::string> read_file(const fs::path& path, uint64_t max_size) {
 }
 
 Result<MappedFile> MappedFile::open(const fs::path& path, uint64_t max_size) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open '{}': {}", path.string(),
-                std::strerror(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return fail(ErrorCode::io, "'{}' is not a regular file", path.string());
-  }
-  if (static_cast<uint64_t>(st.st_size) > max_size) {
-    ::close(fd);
-    return fail(ErrorCode::invalid_image, "'{}' is {} bytes, more than the {} bytes allowed for this kind of file",
-                path.string(), st.st_size, max_size);
-  }
-  size_t size = static_cast<size_t>(st.st_size);
+  IG_ASSIGN(auto opened, open_bounded(path, max_size));
+  auto [fd, size] = opened;
   if (size == 0) {
     ::close(fd);
     return MappedFile(nullptr, 0);
