@@ -81,12 +81,6 @@ class MergedFiles {
   std::map<std::string, FileMeta> files_;
 };
 
-// Heterogeneous lookup, so that paths decoded from a listing are looked up
-// without a copy.
-struct PathHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 using PathSet = std::unordered_set<std::string, PathHash, std::equal_to<>>;
 
 // Calls f on each proper ancestor of `path` ("a", "a/b" for "a/b/c").

@@ -165,7 +165,8 @@ class AnalyzingVisitor final : public LayerVisitor {
     FileMeta link;
     std::vector<size_t> analyzers;
   };
-  std::unordered_map<std::string, std::vector<PendingLink>>& pending() { return pending_; }
+  using PendingMap = std::unordered_map<std::string, std::vector<PendingLink>, PathHash, std::equal_to<>>;
+  PendingMap& pending() { return pending_; }
   LayerOutput& output() { return out_; }
 
   void run(size_t i, const FileMeta& meta, FileReader& reader) {
@@ -200,7 +201,7 @@ class AnalyzingVisitor final : public LayerVisitor {
   std::string what_;
   std::vector<std::unordered_set<std::string>> exact_;
   LayerOutput out_;
-  std::unordered_map<std::string, std::vector<PendingLink>> pending_;
+  PendingMap pending_;
 
 };
 
@@ -249,7 +250,7 @@ bool prune_pending_links(AnalyzingVisitor& v, const std::string& what) {
   auto cursor = v.output().listing.cursor();
   Listing::Record r;
   while (cursor.next(r)) {
-    if (r.kind == Listing::Kind::entry && r.type == FileType::regular && pending.count(std::string(r.path))) {
+    if (r.kind == Listing::Kind::entry && r.type == FileType::regular && pending.contains(r.path)) {
       regular.emplace(r.path);
     }
   }

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,14 @@ class Listing {
   std::shared_ptr<const MappedFile> mapped_;
   std::string_view mapped_view_;
   size_t records_ = 0;
+};
+
+// Hash for path-keyed unordered containers with heterogeneous lookup, so that
+// paths decoded from a listing (string_views) are looked up without a copy.
+// Use with std::equal_to<>.
+struct PathHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 // The one-letter code of a listing entry type.
