@@ -184,21 +184,19 @@ class ZstdDecoder final : public ByteStream {
   bool done_ = false;
 };
 
-// Hashes and counts the tar stream; enforces the limits and the diff_id.
+// Counts the tar stream; enforces the limits and the diff_id.
 class CheckedLayerStream final : public ByteStream {
  public:
-  CheckedLayerStream(std::unique_ptr<ByteStream> inner, std::unique_ptr<Counter> compressed, const Layer& layer,
-                     const WalkLimits& limits)
-      : compressed_(std::move(compressed)),
+  // `hasher` is fed by the read-ahead inside `inner` (null when the diff_id
+  // needs no check); it is complete once `inner` reached its end.
+  CheckedLayerStream(std::unique_ptr<Hasher> hasher, std::unique_ptr<Counter> compressed,
+                     std::unique_ptr<ByteStream> inner, const Layer& layer, const WalkLimits& limits)
+      : hasher_(std::move(hasher)),
+        compressed_(std::move(compressed)),
         inner_(std::move(inner)),
         what_(describe_layer(layer)),
         diff_id_(layer.diff_id),
-        limits_(limits) {
-    if (!diff_id_.empty()) {
-      auto pos = diff_id_.find(':');
-      hasher_ = std::make_unique<Hasher>(pos == std::string::npos ? "sha256" : diff_id_.substr(0, pos));
-    }
-  }
+        limits_(limits) {}
 
   Result<size_t> read(std::span<std::byte> buf) override {
     if (finished_) return 0;
@@ -218,7 +216,6 @@ class CheckedLayerStream final : public ByteStream {
       return 0;
     }
     total_ += *n;
-    if (hasher_) hasher_->update(buf.data(), *n);
     uint64_t compressed = compressed_->load(std::memory_order_relaxed);
     if (total_ > limits_.max_layer_bytes ||
         (limits_.max_ratio > 0 && total_ > limits_.ratio_grace && compressed > 0 &&
@@ -235,14 +232,14 @@ class CheckedLayerStream final : public ByteStream {
   }
 
  private:
-  // Declared before inner_ so it outlives the read-ahead thread that counts
-  // into it (members are destroyed in reverse order).
+  // hasher_ and compressed_ are declared before inner_ so that they outlive
+  // the read-ahead thread that writes them (members die in reverse order).
+  std::unique_ptr<Hasher> hasher_;
   std::unique_ptr<Counter> compressed_;
   std::unique_ptr<ByteStream> inner_;
   std::string what_;
   std::string diff_id_;
   WalkLimits limits_;
-  std::unique_ptr<Hasher> hasher_;
   uint64_t total_ = 0;
   bool finished_ = false;
 };
@@ -282,11 +279,22 @@ Result<std::unique_ptr<ByteStream>> open_layer_stream(std::unique_ptr<ByteStream
                   "{} has media type '{}', which imagegate cannot decode (supported: tar, tar+gzip, tar+zstd)",
                   describe_layer(layer), layer.blob.media_type);
   }
-  // The blob read, its hash and the inflate run one thread ahead of the tar
-  // hash and walk. The read-ahead holds at most 4 MiB of tar beyond the
-  // checks below, so the bomb limits stay tight.
-  decoded = readahead_stream(std::move(decoded));
-  return std::make_unique<CheckedLayerStream>(std::move(decoded), std::move(counter), layer, limits);
+  // An uncompressed blob is its own tar stream: when its digest is the
+  // diff_id, the blob's verification (see above) already checks these bytes
+  // against it, and a second SHA-256 pass would add nothing.
+  std::unique_ptr<Hasher> hasher;
+  const bool same_bytes = layer_compression(layer.blob.media_type) == Compression::none &&
+                          !layer.blob.digest.empty() && layer.blob.digest == layer.diff_id;
+  if (!layer.diff_id.empty() && !same_bytes) {
+    auto pos = layer.diff_id.find(':');
+    hasher = std::make_unique<Hasher>(pos == std::string::npos ? "sha256" : layer.diff_id.substr(0, pos));
+  }
+  // The blob read, its hash and the inflate run one thread ahead of the walk;
+  // the tar hash runs on whichever of the two waits. The read-ahead holds at
+  // most 4 MiB of tar beyond the checks below, so the bomb limits stay tight.
+  decoded = readahead_stream(std::move(decoded), 1u << 20, 4, hasher.get());
+  return std::make_unique<CheckedLayerStream>(std::move(hasher), std::move(counter), std::move(decoded), layer,
+                                              limits);
 }
 
 }  // namespace ig::image

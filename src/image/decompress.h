@@ -30,7 +30,9 @@ std::unique_ptr<ByteStream> zstd_decoder(std::unique_ptr<ByteStream> in, std::st
 //    unknown media type fails here with invalid_image;
 //  - hashes what it delivers and, when it reaches end of stream, fails with
 //    integrity if the hash differs from layer.diff_id (not checked when
-//    diff_id is empty);
+//    diff_id is empty). An uncompressed blob whose digest is the diff_id is not
+//    hashed twice: `blob` must then verify layer.blob's digest itself, as
+//    Source::open_blob's streams do;
 //  - fails with invalid_image as soon as more than limits.max_layer_bytes come
 //    out, or, past limits.ratio_grace bytes, more than limits.max_ratio times the
 //    compressed bytes read so far.

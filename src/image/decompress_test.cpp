@@ -110,6 +110,18 @@ TEST(Decompress, LayerStreamVerifiesDiffId) {
   EXPECT_NE(r.error().message.find(l.blob.digest), std::string::npos) << r.error().message;
 }
 
+TEST(Decompress, UncompressedLayerWithAnotherDiffIdIsStillHashed) {
+  std::string tar = random_text(100'000);
+  Layer l = layer_for(tar, tar, media_type::oci_layer);
+  l.diff_id = sha256_digest("another tar");
+  auto s = open_layer_stream(stream_of(tar), l, WalkLimits{});
+  ASSERT_TRUE(s);
+  auto r = read_everything(**s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::integrity);
+  EXPECT_NE(r.error().message.find(l.diff_id), std::string::npos) << r.error().message;
+}
+
 TEST(Decompress, UnknownMediaTypeIsRefusedWithItsName) {
   Layer l = layer_for("x", "x", "application/vnd.example.layer.v1.tar+lz4");
   auto r = open_layer_stream(stream_of("x"), l, WalkLimits{});

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "image/source.h"
+#include "util/digest.h"
 
 namespace ig::image {
 
@@ -19,7 +20,14 @@ namespace ig::image {
 // bytes read before them, in order. Destroying the stream early stops the
 // thread after its current read. `inner` must be safe to use from another
 // thread (it is only ever used by one thread at a time).
+//
+// With `hasher`, every delivered byte is also fed to it, in order, by
+// whichever thread has time: the reading thread when the consumer is behind
+// (all buffers full), the consumer otherwise. A layer of many small files is
+// bound by its walk, one of large files by its inflate; either way the hash
+// lands on the side that waits. The hasher is complete once read() has
+// returned 0; it must outlive the stream.
 std::unique_ptr<ByteStream> readahead_stream(std::unique_ptr<ByteStream> inner, size_t chunk = 1u << 20,
-                                             size_t depth = 4);
+                                             size_t depth = 4, Hasher* hasher = nullptr);
 
 }  // namespace ig::image

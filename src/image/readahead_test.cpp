@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <utility>
 
 namespace ig::image {
 namespace {
@@ -91,6 +92,34 @@ TEST(Readahead, StaysABoundedDistanceAheadAndStopsWhenDroppedEarly) {
   // One chunk handed out, two buffered, one in flight at most: never the
   // whole megabyte.
   EXPECT_LE(reads.load(), 4);
+}
+
+TEST(Readahead, HashesEveryDeliveredByteInOrderWhicheverSideIsSlower) {
+  std::string data = pattern(200'003);
+  const std::string want = sha256_digest(data);
+  // A slow consumer (1-byte reads) leaves the hashing to the reading thread;
+  // a slow producer (1-byte inner reads) leaves it to the consumer. Both
+  // must give the same digest, and the hash must be complete at end of stream.
+  for (auto [step, read_size] : {std::pair<size_t, size_t>{4096, 1}, {1, 65536}, {100, 100}, {7, 3}}) {
+    Hasher h("sha256");
+    auto s = readahead_stream(std::make_unique<ScriptedStream>(data, step, std::nullopt), 1000, 3, &h);
+    auto out = drain(*s, read_size);
+    ASSERT_TRUE(out) << out.error().message;
+    EXPECT_EQ(*out, data);
+    EXPECT_EQ(h.finish(), want) << "step " << step << " read " << read_size;
+  }
+}
+
+TEST(Readahead, HashingStreamDroppedEarlyDoesNotHang) {
+  Hasher h("sha256");
+  {
+    auto s = readahead_stream(std::make_unique<ScriptedStream>(pattern(1 << 20), 512, std::nullopt), 512, 2, &h);
+    std::vector<std::byte> buf(700);
+    ASSERT_TRUE(s->read(buf));
+    ASSERT_TRUE(s->read(buf));
+  }
+  // The hasher outlived the stream and is still usable.
+  EXPECT_EQ(h.finish().substr(0, 7), "sha256:");
 }
 
 }  // namespace
