@@ -1,10 +1,12 @@
 // One streaming pass over a layer's tar stream.
 //
-// libarchive parses the tar (ustar, pax, GNU long names, sparse files); the
-// stream is already decompressed (see decompress.h), so no libarchive filter is
-// used. Names are normalised, unsafe names are skipped with a warning, and
-// overlay whiteouts are reported separately from ordinary entries. Nothing is
-// ever extracted and symlinks are never followed.
+// The tar format is read here (see tar_header.h: ustar, pax, GNU long names,
+// base-256 sizes, GNU sparse files), following Go's archive/tar where readers
+// differ, because that is how container runtimes unpack layers. Headers are
+// parsed in place in the read buffer. The stream is already decompressed (see
+// decompress.h). Names are normalised, unsafe names are skipped with a
+// warning, and overlay whiteouts are reported separately from ordinary
+// entries. Nothing is ever extracted and symlinks are never followed.
 #pragma once
 
 #include <atomic>
