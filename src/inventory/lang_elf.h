@@ -3,6 +3,7 @@
 // forward-only stream (a layer's tar entry cannot seek) with bounded memory.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -26,6 +27,12 @@ class StreamWindow {
   Result<bool> ensure(uint64_t end);
   // Forgets bytes before `off` (reading and discarding up to it if needed).
   Result<bool> drop_before(uint64_t off);
+  // Makes room for the window to grow to file offset `end` without moving
+  // (bounded by max_keep): a retained Go binary grows to megabytes, and
+  // growing by doubling copied it twice.
+  void reserve(uint64_t end) {
+    if (end > base_) data_.reserve(static_cast<size_t>(std::min(end - base_, max_keep_)));
+  }
   uint64_t base() const { return base_; }
   uint64_t end() const { return base_ + data_.size(); }
   // The bytes [off, off+len); REQUIRES base() <= off and off+len <= end().

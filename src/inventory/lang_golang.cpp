@@ -20,6 +20,7 @@ constexpr uint64_t k_max_binary = 512ull << 20;
 // Old-format pointers lead back into .rodata, so a Go binary (known by its
 // build ID note) is kept in memory from its start, up to this size.
 constexpr uint64_t k_max_retained = k_go_window;
+constexpr uint32_t k_pf_x = 1;
 constexpr uint32_t k_pf_w = 2;
 
 // Splits a modinfo line on tabs into at most 4 fields.
@@ -207,6 +208,19 @@ Result<std::vector<Package>> parse_go_elf(StreamWindow& w, const ElfFile& elf, b
     if (s.type == 1 && (s.flags & k_pf_w) && s.filesz > 0) writable.push_back(s);
   }
   std::sort(writable.begin(), writable.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
+  if (retain && !writable.empty()) {
+    // Old-format pointers lead to strings, never to code: the bytes of the
+    // executable segments before the data need not be kept (about half of a
+    // Go binary's bytes before its data).
+    uint64_t keep_from = w.base();
+    for (const auto& s : elf.segments) {
+      uint64_t end = s.offset + s.filesz;
+      if (s.type == 1 && (s.flags & k_pf_x) && end <= writable.front().offset && end > keep_from) keep_from = end;
+    }
+    IG_ASSIGN(bool ok, w.drop_before(keep_from));
+    if (!ok) return std::vector<Package>();
+    w.reserve(writable.front().offset + k_scan_chunk + k_header_size);
+  }
   std::optional<uint64_t> at;
   for (const auto& seg : writable) {
     IG_ASSIGN(at, find_magic(w, seg, retain));
