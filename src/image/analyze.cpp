@@ -283,13 +283,21 @@ Result<std::vector<LayerJob>> run_layers(const ResolvedImage& image, const std::
                                          const WalkOptions& options) {
   size_t n = image.layers.size();
   std::vector<std::optional<Result<LayerJob>>> done(n);
+  // Largest layers first: the image is done when its slowest layer is, so
+  // that one starts at once instead of behind the small ones.
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return image.layers[a].blob.size > image.layers[b].blob.size;
+  });
   std::atomic<size_t> next{0};
   std::atomic<bool> cancel{false};
   std::atomic<size_t> first_failed{std::numeric_limits<size_t>::max()};
   auto worker = [&] {
     for (;;) {
-      size_t i = next.fetch_add(1);
-      if (i >= n || cancel.load()) return;
+      size_t k = next.fetch_add(1);
+      if (k >= n || cancel.load()) return;
+      size_t i = order[k];
       Result<LayerJob> r = fail(ErrorCode::internal, "not run");
       try {
         r = process_layer(image, image.layers[i], analyzers, options, cancel);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <fnmatch.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -156,6 +157,38 @@ TEST_F(Analyze, SelectorsExactSuffixMagicAndMaxSize) {
   auto j = contents(*a, "jar");
   EXPECT_EQ(j.size(), 1u);
   EXPECT_TRUE(j.count("lib/a.jar"));
+}
+
+// The walk checks each glob's literal prefix and suffix before fnmatch; the
+// files chosen must be exactly fnmatch's (no FNM_PATHNAME: '*' crosses '/').
+TEST_F(Analyze, GlobSelectionIsExactlyFnmatch) {
+  const std::vector<std::string> patterns = {"var/lib/dpkg/status.d/*", "*node_modules/*/package.json",
+                                             "*specifications/*.gemspec", "a[bc]d", "plain/name", "x?z*", "*",
+                                             "lit\\*star", "*.[jw]ar"};
+  const std::vector<std::string> paths = {"var/lib/dpkg/status.d/base", "var/lib/dpkg/status.dX",
+                                          "srv/node_modules/a/package.json", "node_modules/a/package.json",
+                                          "srv/node_modules/@s/b/package.json", "package.json",
+                                          "usr/share/rubygems/specifications/x.gemspec", "abd", "acd", "aXd",
+                                          "plain/name", "plain/name2", "xyz", "xyzzy", "xz", "lit*star",
+                                          "litXstar", "lib/a.jar", "lib/a.war", "lib/a.ear"};
+  std::vector<layer_test::TarEntry> entries;
+  for (const auto& p : paths) entries.emplace_back(p, 'f', "c");
+  ResolvedImage img = make_image({{make_tar(entries)}});
+  std::vector<std::unique_ptr<ContentAnalyzer>> owned;
+  std::vector<const Analyzer*> analyzers;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    owned.push_back(std::make_unique<ContentAnalyzer>("g" + std::to_string(i), globs({patterns[i]})));
+    analyzers.push_back(owned.back().get());
+  }
+  auto a = analyze_image(img, analyzers, WalkOptions{});
+  ASSERT_TRUE(a) << a.error().message;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    auto got = contents(*a, "g" + std::to_string(i));
+    for (const auto& p : paths) {
+      bool want = ::fnmatch(patterns[i].c_str(), p.c_str(), 0) == 0;
+      EXPECT_EQ(got.count(p) == 1, want) << "pattern '" << patterns[i] << "' path '" << p << "'";
+    }
+  }
 }
 
 TEST_F(Analyze, SeveralAnalyzersOnOneFileAndAnalyzerFailures) {
