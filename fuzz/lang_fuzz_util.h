@@ -7,32 +7,19 @@
 #include <cstring>
 #include <string>
 
+#include "bytes_stream.h"
 #include "image/analyzer.h"
 
 namespace ig::fuzz {
 
-class BytesReader final : public image::FileReader {
- public:
-  BytesReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  Result<size_t> read(std::span<std::byte> buf) override {
-    // Odd chunk sizes exercise the streaming parsers' refill paths.
-    size_t n = std::min({buf.size(), size_ - pos_, size_t{1021}});
-    std::memcpy(buf.data(), data_ + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t pos_ = 0;
-};
+// Odd chunk sizes exercise the streaming parsers' refill paths.
+using BytesReader = BytesStream<image::FileReader>;
 
 inline void run_analyzer(const image::Analyzer& a, const char* path, const uint8_t* data, size_t size) {
   image::FileMeta meta;
   meta.path = path;
   meta.size = size;
-  BytesReader r(data, size);
+  BytesReader r(data, size, 1021);
   auto res = a.analyze(meta, r);
   if (res && !res->is_null()) (void)res->dump();
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "bytes_stream.h"
 #include "image/decompress.h"
 #include "image/layer_analysis.h"
 
@@ -14,22 +15,6 @@ namespace {
 
 using namespace ig;
 using namespace ig::image;
-
-class BytesStream final : public ByteStream {
- public:
-  BytesStream(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  Result<size_t> read(std::span<std::byte> buf) override {
-    size_t n = std::min(buf.size(), size_ - pos_);
-    if (n > 0) std::memcpy(buf.data(), data_ + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t pos_ = 0;
-};
 
 class AllFiles final : public Analyzer {
  public:
@@ -84,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* body = data + 1;
   size_t body_size = size - 1;
   StreamOpener open = [&]() -> Result<std::unique_ptr<ByteStream>> {
-    return open_layer_stream(std::make_unique<BytesStream>(body, body_size), layer, limits);
+    return open_layer_stream(std::make_unique<fuzz::BytesStream<ByteStream>>(body, body_size), layer, limits);
   };
   auto out = analyze_layer(open, 0, "fuzz layer", {&all, &elf}, limits, nullptr);
   (void)out;

@@ -6,29 +6,13 @@
 #include <cstring>
 #include <string>
 
+#include "bytes_stream.h"
 #include "image/layer_walker.h"
 
 namespace {
 
 using namespace ig;
 using namespace ig::image;
-
-class BytesStream final : public ByteStream {
- public:
-  BytesStream(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  Result<size_t> read(std::span<std::byte> buf) override {
-    // Short reads, so the reader's refills cross header boundaries.
-    size_t n = std::min({buf.size(), size_ - pos_, size_t{4093}});
-    if (n > 0) std::memcpy(buf.data(), data_ + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t pos_ = 0;
-};
 
 class ReadEverything final : public LayerVisitor {
  public:
@@ -52,7 +36,8 @@ class ReadEverything final : public LayerVisitor {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  BytesStream s(data, size);
+  // Short reads, so the reader's refills cross header boundaries.
+  fuzz::BytesStream<ByteStream> s(data, size, 4093);
   ReadEverything v;
   WalkLimits limits;
   limits.max_entries = 10'000;

@@ -366,18 +366,23 @@ TEST(LayerWalker, AgreesWithLibarchiveOnGnuTarFormats) {
   std::filesystem::remove_all(d);
 }
 
-// Where readers disagree, the walker reads as Go's archive/tar does, since
-// that is how runtimes unpack layers: a directory's size field is ignored and
-// the next header follows it directly.
-TEST(LayerWalker, HeaderOnlyTypesCarryNoDataWhateverTheirSize) {
-  std::string tar = make_tar({{"dir", 'd', "", "", 0755}, {"after", 'f', "x"}}, TarFormat::ustar);
-  // Set the directory's size field to 512 and fix its checksum.
-  std::memcpy(tar.data() + 124, "00000001000", 11);
+// Recomputes the first header's checksum after a test edited it.
+void fix_checksum(std::string& tar) {
   std::memset(tar.data() + 148, ' ', 8);
   unsigned sum = 0;
   for (size_t i = 0; i < 512; ++i) sum += static_cast<unsigned char>(tar[i]);
   std::string chk = fmt::format("{:06o}", sum);
   std::memcpy(tar.data() + 148, chk.c_str(), 7);
+}
+
+// Where readers disagree, the walker reads as Go's archive/tar does, since
+// that is how runtimes unpack layers: a directory's size field is ignored and
+// the next header follows it directly.
+TEST(LayerWalker, HeaderOnlyTypesCarryNoDataWhateverTheirSize) {
+  std::string tar = make_tar({{"dir", 'd', "", "", 0755}, {"after", 'f', "x"}}, TarFormat::ustar);
+  // Set the directory's size field to 512.
+  std::memcpy(tar.data() + 124, "00000001000", 11);
+  fix_checksum(tar);
   Recorder rec;
   auto r = walk(tar, rec);
   ASSERT_TRUE(r) << r.error().message;
@@ -405,11 +410,7 @@ TEST(LayerWalker, PaxPathWithANulIsRefused) {
   record = std::to_string(record.size() + 3) + " " + record;
   std::string tar = make_tar({{"pax", 'f', record}, {"victim", 'f', "v"}}, TarFormat::ustar);
   tar[156] = 'x';  // the first entry becomes a pax header for the second
-  std::memset(tar.data() + 148, ' ', 8);
-  unsigned sum = 0;
-  for (size_t i = 0; i < 512; ++i) sum += static_cast<unsigned char>(tar[i]);
-  std::string chk = fmt::format("{:06o}", sum);
-  std::memcpy(tar.data() + 148, chk.c_str(), 7);
+  fix_checksum(tar);
   Recorder rec;
   auto r = walk(tar, rec);
   ASSERT_FALSE(r);
