@@ -202,7 +202,22 @@ class CheckedLayerStream final : public ByteStream {
     if (finished_) return 0;
     auto n = inner_->read(buf);
     if (!n) return fail(std::move(n.error()));
-    if (*n == 0) {
+    IG_TRY(account(*n));
+    return n;
+  }
+
+  Result<std::span<const std::byte>> read_view(size_t max, std::vector<std::byte>& scratch) override {
+    if (finished_) return std::span<const std::byte>();
+    auto v = inner_->read_view(max, scratch);
+    if (!v) return fail(std::move(v.error()));
+    IG_TRY(account(v->size()));
+    return v;
+  }
+
+ private:
+  // Counts `n` more bytes (0: the end of the stream, where the diff_id is checked).
+  Result<void> account(size_t n) {
+    if (n == 0) {
       finished_ = true;
       if (hasher_) {
         std::string got = hasher_->finish();
@@ -213,9 +228,9 @@ class CheckedLayerStream final : public ByteStream {
                       what_, got, diff_id_);
         }
       }
-      return 0;
+      return {};
     }
-    total_ += *n;
+    total_ += n;
     uint64_t compressed = compressed_->load(std::memory_order_relaxed);
     if (total_ > limits_.max_layer_bytes ||
         (limits_.max_ratio > 0 && total_ > limits_.ratio_grace && compressed > 0 &&
@@ -228,10 +243,9 @@ class CheckedLayerStream final : public ByteStream {
                   what_, bound, ratio,
                   total_ > limits_.max_layer_bytes ? "" : " (an explicit --max-layer-size also lifts the ratio check)");
     }
-    return n;
+    return {};
   }
 
- private:
   // hasher_ and compressed_ are declared before inner_ so that they outlive
   // the read-ahead thread that writes them (members die in reverse order).
   std::unique_ptr<Hasher> hasher_;

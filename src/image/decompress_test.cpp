@@ -110,6 +110,43 @@ TEST(Decompress, LayerStreamVerifiesDiffId) {
   EXPECT_NE(r.error().message.find(l.blob.digest), std::string::npos) << r.error().message;
 }
 
+// The walker reads layers through read_view; the checks must run there too.
+TEST(Decompress, LayerStreamViewsCarryTheSameChecks) {
+  std::string tar = random_text(300'000);
+  std::string gz = gzip(tar);
+  Layer l = layer_for(tar, gz, media_type::oci_layer_gzip);
+  auto view_all = [](ByteStream& s) -> Result<std::string> {
+    std::vector<std::byte> scratch;
+    std::string out;
+    for (;;) {
+      IG_ASSIGN(auto v, s.read_view(70'000, scratch));
+      if (v.empty()) return out;
+      out.append(reinterpret_cast<const char*>(v.data()), v.size());
+    }
+  };
+  auto ok = open_layer_stream(stream_of(gz), l, WalkLimits{});
+  ASSERT_TRUE(ok);
+  auto got = view_all(**ok);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(*got, tar);
+
+  l.diff_id = sha256_digest("something else");
+  auto bad = open_layer_stream(stream_of(gz), l, WalkLimits{});
+  ASSERT_TRUE(bad);
+  auto r = view_all(**bad);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::integrity);
+
+  WalkLimits tight;
+  tight.max_layer_bytes = 100'000;
+  l = layer_for(tar, gz, media_type::oci_layer_gzip);
+  auto big = open_layer_stream(stream_of(gz), l, tight);
+  ASSERT_TRUE(big);
+  r = view_all(**big);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_image);
+}
+
 TEST(Decompress, UncompressedLayerWithAnotherDiffIdIsStillHashed) {
   std::string tar = random_text(100'000);
   Layer l = layer_for(tar, tar, media_type::oci_layer);

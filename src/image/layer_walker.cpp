@@ -1,6 +1,7 @@
 #include "image/layer_walker.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <vector>
 
@@ -13,61 +14,60 @@ namespace {
 
 using tar::k_block;
 
-// The tar stream is pulled through this buffer. libarchive used to sit here;
-// on a layer of 300,000 small files its per-entry work (an entry object, a
-// wide-character copy of every name) was a fifth of the walk.
-constexpr size_t k_read_chunk = 512 * 1024;
+// The most of the tar stream asked for at once: the read-ahead's whole chunk.
+// (libarchive used to read layers; on a layer of 300,000 small files its
+// per-entry work, an entry object and a wide-character copy of every name, was
+// a fifth of the walk.)
+constexpr size_t k_read_chunk = 1024 * 1024;
 
 constexpr std::string_view k_whiteout_prefix = ".wh.";
 constexpr std::string_view k_opaque_marker = ".wh..wh..opq";
 // Other ".wh..wh." names are aufs bookkeeping (".wh..wh.plnk", ".wh..wh.aufs").
 constexpr std::string_view k_aufs_meta_prefix = ".wh..wh.";
 
-// A window over the tar stream: headers are read in place, entry data is
-// copied straight to the reader's buffer (or skipped).
+// The tar stream, read through the stream's own buffers (read_view): headers
+// are parsed where they lie, entry data is copied once, into the reader's
+// buffer, and skipped data is never copied. A header split between two
+// buffers is put together in a block of its own.
 class TarInput {
  public:
-  explicit TarInput(ByteStream& stream) : stream_(stream), buf_(k_read_chunk) {}
+  explicit TarInput(ByteStream& stream) : stream_(stream) {}
 
-  // Makes `n` bytes (at most the buffer's size) readable at data(), unless the
-  // stream ends first. Returns how many are readable.
-  Result<size_t> fill(size_t n) {
-    if (end_ - pos_ >= n) return end_ - pos_;
-    if (pos_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
+  // Consumes the next 512-byte block; `block` points to it until the next call
+  // on this input. Returns 512, or fewer when the stream ends first (0 when it
+  // ends exactly here).
+  Result<size_t> next_block(const unsigned char*& block) {
+    if (cur_.empty()) IG_TRY(pull());
+    if (cur_.size() >= k_block) {
+      block = reinterpret_cast<const unsigned char*>(cur_.data());
+      advance(k_block);
+      return k_block;
     }
-    while (end_ < n && !eof_) {
-      IG_ASSIGN(size_t k, pull(std::span(buf_).subspan(end_)));
-      end_ += k;
+    size_t got = 0;
+    while (got < k_block) {
+      if (cur_.empty()) {
+        IG_TRY(pull());
+        if (cur_.empty()) break;
+      }
+      size_t n = std::min(k_block - got, cur_.size());
+      std::memcpy(stitched_.data() + got, cur_.data(), n);
+      advance(n);
+      got += n;
     }
-    return end_ - pos_;
-  }
-  const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(buf_.data()) + pos_; }
-  void consume(size_t n) {
-    pos_ += n;
-    offset_ += n;
+    block = stitched_.data();
+    return got;
   }
 
   // Copies up to out.size() bytes; 0 only at end of stream.
   Result<size_t> read(std::span<std::byte> out) {
     if (out.empty()) return 0;
-    if (pos_ == end_) {
-      if (eof_) return 0;
-      pos_ = end_ = 0;
-      if (out.size() >= buf_.size() / 2) {
-        // A large read skips the window: one copy instead of two.
-        IG_ASSIGN(size_t k, pull(out));
-        offset_ += k;
-        return k;
-      }
-      IG_ASSIGN(end_, pull(buf_));
-      if (end_ == 0) return 0;
+    if (cur_.empty()) {
+      IG_TRY(pull());
+      if (cur_.empty()) return 0;
     }
-    size_t n = std::min(out.size(), end_ - pos_);
-    std::memcpy(out.data(), buf_.data() + pos_, n);
-    consume(n);
+    size_t n = std::min(out.size(), cur_.size());
+    std::memcpy(out.data(), cur_.data(), n);
+    advance(n);
     return n;
   }
 
@@ -75,39 +75,44 @@ class TarInput {
   Result<uint64_t> skip(uint64_t n) {
     uint64_t done = 0;
     while (done < n) {
-      if (pos_ == end_) {
-        if (eof_) break;
-        pos_ = end_ = 0;
-        IG_ASSIGN(end_, pull(buf_));
-        if (end_ == 0) break;
+      if (cur_.empty()) {
+        IG_TRY(pull());
+        if (cur_.empty()) break;
       }
-      size_t k = static_cast<size_t>(std::min<uint64_t>(n - done, end_ - pos_));
-      consume(k);
+      size_t k = static_cast<size_t>(std::min<uint64_t>(n - done, cur_.size()));
+      advance(k);
       done += k;
     }
     return done;
   }
 
+  // Of the next unread byte in the stream.
   uint64_t offset() const { return offset_; }
   // The stream's own error, kept for when an analyzer swallowed it.
   const std::optional<Error>& error() const { return error_; }
 
  private:
-  Result<size_t> pull(std::span<std::byte> out) {
-    auto n = stream_.read(out);
-    if (!n) {
-      error_ = n.error();
-      return fail(std::move(n.error()));
+  Result<void> pull() {
+    if (eof_) return {};
+    auto v = stream_.read_view(k_read_chunk, scratch_);
+    if (!v) {
+      error_ = v.error();
+      return fail(std::move(v.error()));
     }
-    if (*n == 0) eof_ = true;
-    return *n;
+    cur_ = *v;
+    if (cur_.empty()) eof_ = true;
+    return {};
+  }
+  void advance(size_t n) {
+    cur_ = cur_.subspan(n);
+    offset_ += n;
   }
 
   ByteStream& stream_;
-  std::vector<std::byte> buf_;
-  size_t pos_ = 0;
-  size_t end_ = 0;
-  uint64_t offset_ = 0;  // of data() in the stream
+  std::span<const std::byte> cur_;  // unread bytes of the stream's current buffer
+  std::array<unsigned char, k_block> stitched_{};
+  std::vector<std::byte> scratch_;  // for streams without buffers of their own
+  uint64_t offset_ = 0;
   bool eof_ = false;
   std::optional<Error> error_;
 };
@@ -236,14 +241,13 @@ Result<std::vector<tar::Fragment>> gnu_sparse_map(TarInput& in, const unsigned c
     return {};
   };
   IG_TRY(add(header + tar::k_gnu_sparse, 4));
-  bool extended = header[tar::k_gnu_is_extended] != 0;
-  in.consume(k_block);  // `header` is not used past here
+  bool extended = header[tar::k_gnu_is_extended] != 0;  // `header` is not used past here
   while (extended) {
-    IG_ASSIGN(size_t avail, in.fill(k_block));
-    if (avail < k_block) return fail(ErrorCode::invalid_image, "{}: the tar stream ends inside a sparse map", what);
-    IG_TRY(add(in.data(), 21));
-    extended = in.data()[504] != 0;
-    in.consume(k_block);
+    const unsigned char* block = nullptr;
+    IG_ASSIGN(size_t got, in.next_block(block));
+    if (got < k_block) return fail(ErrorCode::invalid_image, "{}: the tar stream ends inside a sparse map", what);
+    IG_TRY(add(block, 21));
+    extended = block[504] != 0;
   }
   return map;
 }
@@ -363,31 +367,28 @@ Result<WalkStats> walk_layer_tar(ByteStream& stream, size_t layer_index, std::st
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
       return fail(ErrorCode::internal, "{}: walk cancelled", what);
     }
-    IG_ASSIGN(size_t avail, in.fill(k_block));
+    const uint64_t header_offset = in.offset();
+    const unsigned char* b = nullptr;
+    IG_ASSIGN(size_t avail, in.next_block(b));
     // A stream that simply ends between entries has lost only its
     // end-of-archive marker, which Go's reader (and so the runtime) accepts.
     if (avail == 0) break;
     if (avail < k_block) {
       return fail(ErrorCode::invalid_image, "{}: the tar stream is truncated inside a header at offset {}", what,
-                  in.offset());
+                  header_offset);
     }
-    const unsigned char* b = in.data();
-    if (tar::all_zero(b)) {
-      in.consume(k_block);
-      break;  // end-of-archive marker
-    }
-    if (!tar::checksum_ok(b)) return bad_header(b, in.offset(), stats.entries, what);
+    if (tar::all_zero(b)) break;  // end-of-archive marker
+    if (!tar::checksum_ok(b)) return bad_header(b, header_offset, stats.entries, what);
     const char type = static_cast<char>(b[tar::k_type]);
     auto header_size = tar::parse_number(b + tar::k_size, 12);
     if (!header_size) {
-      return fail(ErrorCode::invalid_image, "{}: invalid size in the tar header at offset {}", what, in.offset());
+      return fail(ErrorCode::invalid_image, "{}: invalid size in the tar header at offset {}", what, header_offset);
     }
     if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
       if (*header_size > tar::k_max_meta_size) {
         return fail(ErrorCode::invalid_image, "{} has an extended header of {} bytes at offset {}, over the {} allowed",
-                    what, *header_size, in.offset(), tar::k_max_meta_size);
+                    what, *header_size, header_offset, tar::k_max_meta_size);
       }
-      in.consume(k_block);
       IG_ASSIGN(std::string data, read_meta_data(in, *header_size, what));
       if (type == 'x') {
         IG_TRY(tar::parse_pax(data, ext, what));
@@ -402,7 +403,7 @@ Result<WalkStats> walk_layer_tar(ByteStream& stream, size_t layer_index, std::st
                   limits.max_entries);
     }
 
-    // Everything needed from the header is copied out before it is consumed.
+    // `b` is valid until the input is read again: copy out what is needed.
     std::string raw = ext.sparse_name ? std::move(*ext.sparse_name)
                       : ext.path      ? std::move(*ext.path)
                                       : tar::header_name(b);
@@ -420,7 +421,6 @@ Result<WalkStats> walk_layer_tar(ByteStream& stream, size_t layer_index, std::st
       if (!real_size) return fail(ErrorCode::invalid_image, "{} has a malformed GNU sparse header", what);
       IG_ASSIGN(sparse_map, gnu_sparse_map(in, b, what));
     } else {
-      in.consume(k_block);
       if (ext.sparse && ftype == FileType::regular) {
         sparse = true;
         real_size = ext.sparse_size;

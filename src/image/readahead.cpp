@@ -53,34 +53,52 @@ class ReadaheadStream final : public ByteStream {
       return n;
     }
     if (buf.empty()) return 0;
-    if (!current_ || pos_ == current_->size) {
-      std::unique_lock lock(mutex_);
-      if (current_) {
-        // A buffer is recycled only once hashed: until then the reading
-        // thread may be hashing it.
-        hash_through(lock, current_->seq);
-        free_.push_back(std::move(*current_));
-        current_.reset();
-        in_use_ = nullptr;
-        cv_.notify_all();
-      }
-      cv_.wait(lock, [this] { return !full_.empty() || done_; });
-      if (full_.empty()) {
-        if (error_) return fail(*error_);
-        return 0;
-      }
-      current_ = std::move(full_.front());
-      full_.pop_front();
-      in_use_ = &*current_;
-      pos_ = 0;
-    }
+    IG_ASSIGN(bool more, next_chunk());
+    if (!more) return 0;
     size_t n = std::min(buf.size(), current_->size - pos_);
     std::memcpy(buf.data(), current_->data.data() + pos_, n);
     pos_ += n;
     return n;
   }
 
+  // The chunk is handed out in place: it is recycled only by the next call.
+  Result<std::span<const std::byte>> read_view(size_t max, std::vector<std::byte>& scratch) override {
+    if (direct_) return ByteStream::read_view(max, scratch);
+    if (max == 0) return std::span<const std::byte>();
+    IG_ASSIGN(bool more, next_chunk());
+    if (!more) return std::span<const std::byte>();
+    size_t n = std::min(max, current_->size - pos_);
+    std::span<const std::byte> out(current_->data.data() + pos_, n);
+    pos_ += n;
+    return out;
+  }
+
  private:
+  // Makes current_ a chunk with unread bytes; false at end of stream.
+  Result<bool> next_chunk() {
+    if (current_ && pos_ < current_->size) return true;
+    std::unique_lock lock(mutex_);
+    if (current_) {
+      // A buffer is recycled only once hashed: until then the reading
+      // thread may be hashing it.
+      hash_through(lock, current_->seq);
+      free_.push_back(std::move(*current_));
+      current_.reset();
+      in_use_ = nullptr;
+      cv_.notify_all();
+    }
+    cv_.wait(lock, [this] { return !full_.empty() || done_; });
+    if (full_.empty()) {
+      if (error_) return fail(*error_);
+      return false;
+    }
+    current_ = std::move(full_.front());
+    full_.pop_front();
+    in_use_ = &*current_;
+    pos_ = 0;
+    return true;
+  }
+
   // The delivered chunk `seq` (the consumer's or a queued one), or nullptr.
   // Called with the lock held.
   const Chunk* find(uint64_t seq) const {

@@ -122,5 +122,26 @@ TEST(Readahead, HashingStreamDroppedEarlyDoesNotHang) {
   EXPECT_EQ(h.finish().substr(0, 7), "sha256:");
 }
 
+TEST(Readahead, ViewsHandOutEveryByteInPlaceAndInOrder) {
+  std::string data = pattern(50'011);
+  const std::string want = sha256_digest(data);
+  for (size_t max : {1u, 7u, 100u, 5000u}) {
+    Hasher h("sha256");
+    auto s = readahead_stream(std::make_unique<ScriptedStream>(data, 333, std::nullopt), 1000, 3, &h);
+    std::vector<std::byte> scratch;
+    std::string got;
+    for (;;) {
+      auto v = s->read_view(max, scratch);
+      ASSERT_TRUE(v) << v.error().message;
+      if (v->empty()) break;
+      ASSERT_LE(v->size(), max);
+      got.append(reinterpret_cast<const char*>(v->data()), v->size());
+    }
+    EXPECT_TRUE(scratch.empty()) << "the read-ahead's own chunks are handed out, not copies";
+    EXPECT_EQ(got, data) << "max " << max;
+    EXPECT_EQ(h.finish(), want) << "max " << max;
+  }
+}
+
 }  // namespace
 }  // namespace ig::image

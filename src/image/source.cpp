@@ -110,6 +110,12 @@ class FileRegionStream : public ByteStream {
 
 }  // namespace
 
+Result<std::span<const std::byte>> ByteStream::read_view(size_t max, std::vector<std::byte>& scratch) {
+  if (scratch.size() < max) scratch.resize(max);
+  IG_ASSIGN(size_t n, read(std::span(scratch).first(max)));
+  return std::span<const std::byte>(scratch.data(), n);
+}
+
 std::unique_ptr<ByteStream> verifying_stream(std::unique_ptr<ByteStream> inner, const Descriptor& expected,
                                              std::string what) {
   return std::make_unique<VerifyingStream>(std::move(inner), expected, std::move(what));

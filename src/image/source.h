@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "image/types.h"
 #include "util/error.h"
@@ -22,6 +23,10 @@ class ByteStream {
  public:
   virtual ~ByteStream() = default;
   virtual Result<size_t> read(std::span<std::byte> buf) = 0;
+  // Reads without a copy where the stream has buffers of its own: the next
+  // bytes (at most `max`, at least one unless at end of stream), valid until
+  // the next call on this stream. The default reads into `scratch`.
+  virtual Result<std::span<const std::byte>> read_view(size_t max, std::vector<std::byte>& scratch);
 };
 
 // Wraps `inner` so that it hashes and counts what passes through, refuses to
