@@ -360,7 +360,8 @@ Result<WalkStats> walk_layer_tar(ByteStream& stream, size_t layer_index, std::st
                                  const WalkLimits& limits, LayerVisitor& visitor, const std::atomic<bool>* cancel) {
   TarInput in(stream);
   WalkStats stats;
-  tar::Extended ext;
+  tar::Extended ext;                // from the last pax header
+  std::string gnu_name, gnu_link;   // from the last GNU 'L' and 'K' headers
   EmptyReader empty;
   FileMeta meta;
   for (;;) {
@@ -390,11 +391,18 @@ Result<WalkStats> walk_layer_tar(ByteStream& stream, size_t layer_index, std::st
                     what, *header_size, header_offset, tar::k_max_meta_size);
       }
       IG_ASSIGN(std::string data, read_meta_data(in, *header_size, what));
+      // As in Go's reader: each pax header replaces the one before it, a GNU
+      // long name beats a pax path, and a global header (which changes
+      // nothing imagegate reads) ends what came before it.
       if (type == 'x') {
+        ext = tar::Extended{};
         IG_TRY(tar::parse_pax(data, ext, what));
-      } else if (type != 'g') {  // global pax records change nothing imagegate reads
-        std::string name(data.c_str());  // GNU long names are NUL-terminated
-        (type == 'L' ? ext.path : ext.link) = std::move(name);
+      } else if (type == 'g') {
+        ext = tar::Extended{};
+        gnu_name.clear();
+        gnu_link.clear();
+      } else {
+        (type == 'L' ? gnu_name : gnu_link) = data.c_str();  // NUL-terminated
       }
       continue;
     }
@@ -405,9 +413,14 @@ Result<WalkStats> walk_layer_tar(ByteStream& stream, size_t layer_index, std::st
 
     // `b` is valid until the input is read again: copy out what is needed.
     std::string raw = ext.sparse_name ? std::move(*ext.sparse_name)
-                      : ext.path      ? std::move(*ext.path)
-                                      : tar::header_name(b);
-    std::string link = ext.link ? std::move(*ext.link) : std::string(tar::field(b, tar::k_linkname, 100));
+                      : !gnu_name.empty() ? std::move(gnu_name)
+                      : ext.path          ? std::move(*ext.path)
+                                          : tar::header_name(b);
+    std::string link = !gnu_link.empty() ? std::move(gnu_link)
+                       : ext.link        ? std::move(*ext.link)
+                                         : std::string(tar::field(b, tar::k_linkname, 100));
+    gnu_name.clear();
+    gnu_link.clear();
     const uint64_t stored = tar::header_only(type) ? 0 : ext.size.value_or(*header_size);
     const uint32_t mode = static_cast<uint32_t>(tar::parse_number(b + tar::k_mode, 8).value_or(0) & 07777);
     const FileType ftype = file_type(type, raw);

@@ -418,5 +418,62 @@ TEST(LayerWalker, PaxPathWithANulIsRefused) {
   EXPECT_NE(r.error().message.find("NUL"), std::string::npos) << r.error().message;
 }
 
+// A ustar header block for `name` of `type` with `size` bytes of data, and the
+// data padded to whole blocks.
+std::string raw_entry(const std::string& name, char type, const std::string& data) {
+  std::string h(512, '\0');
+  h.replace(0, std::min<size_t>(name.size(), 99), name.substr(0, 99));
+  h.replace(100, 7, "0000644");
+  h.replace(124, 11, fmt::format("{:011o}", data.size()));
+  h[156] = type;
+  h.replace(257, 6, std::string("ustar\0", 6));
+  h.replace(263, 2, "00");
+  fix_checksum(h);
+  std::string padded = data + std::string((512 - data.size() % 512) % 512, '\0');
+  return h + padded;
+}
+
+std::string pax_records(const std::string& key, const std::string& value) {
+  std::string rec = " " + key + "=" + value + "\n";
+  size_t len = rec.size() + 1;
+  while (std::to_string(len).size() + rec.size() != len) len = std::to_string(len).size() + rec.size();
+  return std::to_string(len) + rec;
+}
+
+// Hiding a file from a scanner by stacking extended headers must not work:
+// the walker names entries as Go's reader (and so the runtime) does.
+TEST(LayerWalker, ExtendedHeadersStackAsGoReadsThem) {
+  std::string end(1024, '\0');
+  // A second pax header replaces the first: "decoy" no longer applies.
+  std::string tar = raw_entry("pax1", 'x', pax_records("path", "decoy")) +
+                    raw_entry("pax2", 'x', pax_records("mtime", "1")) + raw_entry("real", '0', "r") + end;
+  Recorder rec;
+  auto r = walk(tar, rec);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(rec.entries.size(), 1u);
+  EXPECT_EQ(rec.entries[0].path, "real");
+
+  // A GNU long name beats a pax path, in either order.
+  for (bool gnu_first : {true, false}) {
+    std::string gnu = raw_entry("././@LongLink", 'L', std::string("gnu-name") + '\0');
+    std::string pax = raw_entry("pax", 'x', pax_records("path", "pax-name"));
+    tar = (gnu_first ? gnu + pax : pax + gnu) + raw_entry("short", '0', "x") + end;
+    Recorder rec2;
+    r = walk(tar, rec2);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(rec2.entries.size(), 1u);
+    EXPECT_EQ(rec2.entries[0].path, "gnu-name") << gnu_first;
+  }
+
+  // A global header ends the pending ones.
+  tar = raw_entry("pax", 'x', pax_records("path", "decoy")) + raw_entry("glob", 'g', pax_records("comment", "c")) +
+        raw_entry("real", '0', "r") + end;
+  Recorder rec3;
+  r = walk(tar, rec3);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(rec3.entries.size(), 1u);
+  EXPECT_EQ(rec3.entries[0].path, "real");
+}
+
 }  // namespace
 }  // namespace ig::image
