@@ -80,39 +80,45 @@ bool sniff_candidate(const FileSelector& s, const FileMeta& meta) {
   return !s.executable_only_for_magic || (meta.mode & 0111) != 0;
 }
 
-// A glob with the literal text before its first and after its last wildcard:
-// a path that does not start and end with those cannot match, and checking
-// them first spares fnmatch on almost every file of a layer.
-struct Glob {
-  std::string pattern;
-  std::string prefix;
-  std::string suffix;
+// A selector's path rules, prepared once per layer walk. Each glob keeps the
+// literal text before its first and after its last wildcard: a path that does
+// not start and end with those cannot match, and checking them first spares
+// fnmatch on almost every file of a layer.
+class PathRules {
+ public:
+  explicit PathRules(const FileSelector& s) : exact_(s.exact.begin(), s.exact.end()), suffixes_(s.suffixes) {
+    for (const auto& pattern : s.globs) {
+      size_t first = pattern.find_first_of("*?[\\");
+      if (first == std::string::npos) {
+        globs_.push_back({pattern, pattern, ""});
+      } else {
+        size_t last = pattern.find_last_of("*?[]\\");
+        globs_.push_back({pattern, pattern.substr(0, first), pattern.substr(last + 1)});
+      }
+    }
+  }
+
+  bool matches(const std::string& path) const {
+    if (exact_.count(path) != 0) return true;
+    for (const auto& suf : suffixes_) {
+      if (path.ends_with(suf)) return true;
+    }
+    return std::any_of(globs_.begin(), globs_.end(), [&](const Glob& g) {
+      return path.size() >= g.prefix.size() + g.suffix.size() && path.starts_with(g.prefix) &&
+             path.ends_with(g.suffix) && ::fnmatch(g.pattern.c_str(), path.c_str(), 0) == 0;
+    });
+  }
+
+ private:
+  struct Glob {
+    std::string pattern;
+    std::string prefix;
+    std::string suffix;
+  };
+  std::unordered_set<std::string> exact_;
+  std::vector<std::string> suffixes_;
+  std::vector<Glob> globs_;
 };
-
-Glob compile_glob(const std::string& pattern) {
-  size_t first = pattern.find_first_of("*?[\\");
-  if (first == std::string::npos) return {pattern, pattern, ""};
-  size_t last = pattern.find_last_of("*?[]\\");
-  return {pattern, pattern.substr(0, first), pattern.substr(last + 1)};
-}
-
-bool glob_matches(const Glob& g, const std::string& path) {
-  if (path.size() < g.prefix.size() + g.suffix.size() || !path.starts_with(g.prefix) || !path.ends_with(g.suffix)) {
-    return false;
-  }
-  return ::fnmatch(g.pattern.c_str(), path.c_str(), 0) == 0;
-}
-
-bool path_matches(const FileSelector& s, const std::string& path, bool check_exact) {
-  if (check_exact && std::find(s.exact.begin(), s.exact.end(), path) != s.exact.end()) return true;
-  for (const auto& suf : s.suffixes) {
-    if (path.ends_with(suf)) return true;
-  }
-  for (const auto& g : s.globs) {
-    if (::fnmatch(g.c_str(), path.c_str(), 0) == 0) return true;
-  }
-  return false;
-}
 
 bool magic_matches(const FileSelector& s, std::string_view prefix) {
   return std::any_of(s.magic.begin(), s.magic.end(), [&](const std::string& m) { return !m.empty() && prefix.starts_with(m); });
@@ -125,9 +131,7 @@ class AnalyzingVisitor final : public LayerVisitor {
       : analyzers_(analyzers), what_(std::move(what)) {
     for (const auto* a : analyzers_) {
       out_.results[std::string(a->name())];
-      exact_.emplace_back(a->selector().exact.begin(), a->selector().exact.end());
-      auto& globs = globs_.emplace_back();
-      for (const auto& g : a->selector().globs) globs.push_back(compile_glob(g));
+      rules_.emplace_back(a->selector());
     }
   }
 
@@ -210,13 +214,7 @@ class AnalyzingVisitor final : public LayerVisitor {
   }
 
  private:
-  bool path_selected(size_t i, const std::string& path) const {
-    if (exact_[i].count(path) != 0) return true;
-    for (const auto& suf : analyzers_[i]->selector().suffixes) {
-      if (path.ends_with(suf)) return true;
-    }
-    return std::any_of(globs_[i].begin(), globs_[i].end(), [&](const Glob& g) { return glob_matches(g, path); });
-  }
+  bool path_selected(size_t i, const std::string& path) const { return rules_[i].matches(path); }
 
   void note_hardlink(const FileMeta& meta) {
     std::vector<size_t> want;
@@ -228,8 +226,7 @@ class AnalyzingVisitor final : public LayerVisitor {
 
   const std::vector<const Analyzer*>& analyzers_;
   std::string what_;
-  std::vector<std::unordered_set<std::string>> exact_;
-  std::vector<std::vector<Glob>> globs_;
+  std::vector<PathRules> rules_;
   LayerOutput out_;
   PendingMap pending_;
 
@@ -296,10 +293,6 @@ bool prune_pending_links(AnalyzingVisitor& v, const std::string& what) {
 }
 
 }  // namespace
-
-bool selected_by_path(const FileSelector& s, const std::string& path) {
-  return path_matches(s, path, true);
-}
 
 Result<LayerOutput> analyze_layer(const StreamOpener& open, size_t layer_index, const std::string& what,
                                   const std::vector<const Analyzer*>& analyzers, const WalkLimits& limits,

@@ -32,7 +32,4 @@ Result<LayerOutput> analyze_layer(const StreamOpener& open, size_t layer_index, 
 Result<LayerOutput> analyze_rootfs(const std::filesystem::path& root, bool skip_other_mounts,
                                    const std::vector<const Analyzer*>& analyzers, const WalkLimits& limits);
 
-// Whether `path` is selected by the exact paths, suffixes or globs of `s`.
-bool selected_by_path(const FileSelector& s, const std::string& path);
-
 }  // namespace ig::image

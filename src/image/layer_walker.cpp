@@ -37,7 +37,7 @@ class TarInput {
   // on this input. Returns 512, or fewer when the stream ends first (0 when it
   // ends exactly here).
   Result<size_t> next_block(const unsigned char*& block) {
-    if (cur_.empty()) IG_TRY(pull());
+    IG_TRY(refill());
     if (cur_.size() >= k_block) {
       block = reinterpret_cast<const unsigned char*>(cur_.data());
       advance(k_block);
@@ -45,10 +45,8 @@ class TarInput {
     }
     size_t got = 0;
     while (got < k_block) {
-      if (cur_.empty()) {
-        IG_TRY(pull());
-        if (cur_.empty()) break;
-      }
+      IG_ASSIGN(bool more, refill());
+      if (!more) break;
       size_t n = std::min(k_block - got, cur_.size());
       std::memcpy(stitched_.data() + got, cur_.data(), n);
       advance(n);
@@ -61,10 +59,8 @@ class TarInput {
   // Copies up to out.size() bytes; 0 only at end of stream.
   Result<size_t> read(std::span<std::byte> out) {
     if (out.empty()) return 0;
-    if (cur_.empty()) {
-      IG_TRY(pull());
-      if (cur_.empty()) return 0;
-    }
+    IG_ASSIGN(bool more, refill());
+    if (!more) return 0;
     size_t n = std::min(out.size(), cur_.size());
     std::memcpy(out.data(), cur_.data(), n);
     advance(n);
@@ -75,10 +71,8 @@ class TarInput {
   Result<uint64_t> skip(uint64_t n) {
     uint64_t done = 0;
     while (done < n) {
-      if (cur_.empty()) {
-        IG_TRY(pull());
-        if (cur_.empty()) break;
-      }
+      IG_ASSIGN(bool more, refill());
+      if (!more) break;
       size_t k = static_cast<size_t>(std::min<uint64_t>(n - done, cur_.size()));
       advance(k);
       done += k;
@@ -92,16 +86,18 @@ class TarInput {
   const std::optional<Error>& error() const { return error_; }
 
  private:
-  Result<void> pull() {
-    if (eof_) return {};
+  // Makes cur_ non-empty unless the stream has ended; false when it has.
+  Result<bool> refill() {
+    if (!cur_.empty()) return true;
+    if (eof_) return false;
     auto v = stream_.read_view(k_read_chunk, scratch_);
     if (!v) {
       error_ = v.error();
       return fail(std::move(v.error()));
     }
     cur_ = *v;
-    if (cur_.empty()) eof_ = true;
-    return {};
+    eof_ = cur_.empty();
+    return !eof_;
   }
   void advance(size_t n) {
     cur_ = cur_.subspan(n);
@@ -232,11 +228,7 @@ Result<std::vector<tar::Fragment>> gnu_sparse_map(TarInput& in, const unsigned c
       auto off = tar::parse_number(p, 12);
       auto len = tar::parse_number(p + 12, 12);
       if (!off || !len) return fail(ErrorCode::invalid_image, "{} has a malformed GNU sparse map", what);
-      if (map.size() >= tar::k_max_sparse_fragments) {
-        return fail(ErrorCode::invalid_image, "{} has a sparse file of more than {} fragments", what,
-                    tar::k_max_sparse_fragments);
-      }
-      map.push_back({*off, *len});
+      IG_TRY(tar::add_fragment(map, {*off, *len}, what));
     }
     return {};
   };
@@ -262,15 +254,11 @@ Result<std::vector<tar::Fragment>> pax1_sparse_map(EntryReader& stored, std::str
     for (;;) {
       size_t nl = text.find('\n');
       if (nl != std::string::npos) {
-        std::string_view s(text.data(), nl);
-        uint64_t v = 0;
-        if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-          return fail(ErrorCode::invalid_image, "{} has a malformed sparse map", what);
-        }
-        for (char c : s) v = v * 10 + static_cast<uint64_t>(c - '0');
+        auto v = tar::parse_decimal(std::string_view(text.data(), nl));
+        if (!v) return fail(ErrorCode::invalid_image, "{} has a malformed sparse map", what);
         text.erase(0, nl + 1);
         used += nl + 1;
-        return v;
+        return *v;
       }
       if (text.size() > 32) return fail(ErrorCode::invalid_image, "{} has a malformed sparse map", what);
       char block[k_block];
@@ -280,14 +268,10 @@ Result<std::vector<tar::Fragment>> pax1_sparse_map(EntryReader& stored, std::str
     }
   };
   IG_ASSIGN(uint64_t count, next_number());
-  if (count > tar::k_max_sparse_fragments) {
-    return fail(ErrorCode::invalid_image, "{} has a sparse file of more than {} fragments", what,
-                tar::k_max_sparse_fragments);
-  }
   for (uint64_t i = 0; i < count; ++i) {
     IG_ASSIGN(uint64_t off, next_number());
     IG_ASSIGN(uint64_t len, next_number());
-    map.push_back({off, len});
+    IG_TRY(tar::add_fragment(map, {off, len}, what));
   }
   // The map is padded to a whole block; the fragments' bytes follow.
   uint64_t pad = tar::padding(used);
@@ -320,8 +304,8 @@ FileType file_type(char type, std::string_view raw_name) {
 tl::unexpected<Error> bad_header(const unsigned char* b, uint64_t offset, uint64_t entries, std::string_view what) {
   if (offset == 0 && b[0] == 0x1f && b[1] == 0x8b) {
     return fail(ErrorCode::invalid_image,
-                "{} is gzip data inside its decompressed stream, or its media type says uncompressed: it is not a tar "
-                "stream",
+                "{} holds gzip data where a tar stream should start: its media type says it is uncompressed, or it "
+                "was compressed twice; rebuild the image with the layer's real media type (…tar+gzip)",
                 what);
   }
   if (offset == 0) return fail(ErrorCode::invalid_image, "{}: not a tar stream (bad header checksum)", what);

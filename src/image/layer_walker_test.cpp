@@ -475,5 +475,39 @@ TEST(LayerWalker, ExtendedHeadersStackAsGoReadsThem) {
   EXPECT_EQ(rec3.entries[0].path, "real");
 }
 
+// Each malformed-layer error names the layer and says what is wrong.
+TEST(LayerWalker, MalformedHeadersFailWithClearMessages) {
+  std::string end(1024, '\0');
+  auto fails_with = [](const std::string& tar, const std::string& words) {
+    Recorder rec;
+    auto r = walk(tar, rec);
+    ASSERT_FALSE(r) << words;
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_image);
+    EXPECT_NE(r.error().message.find("test layer"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(words), std::string::npos) << r.error().message;
+  };
+  // gzip where the tar should start (a layer whose media type says plain tar).
+  std::string noise(4000, '\0');
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 2654435761u) >> 13);
+  fails_with(layer_test::gzip(make_tar({{"a", 'f', noise}})), "gzip data where a tar stream should start");
+  // An extended header over 1 MiB.
+  std::string big = raw_entry("pax", 'x', "");
+  big.replace(124, 11, fmt::format("{:011o}", 2u << 20));
+  fix_checksum(big);
+  fails_with(big + std::string(4096, '\0'), "over the 1048576 allowed");
+  // Sparse fragments that overlap, and fragments storing more than the entry holds.
+  fails_with(raw_entry("pax", 'x', pax_records("GNU.sparse.map", "0,10,5,10") + pax_records("GNU.sparse.size", "100")) +
+                 raw_entry("s", '0', std::string(20, 's')) + end,
+             "malformed sparse map");
+  fails_with(raw_entry("pax", 'x', pax_records("GNU.sparse.map", "0,10,50,10") + pax_records("GNU.sparse.size", "100")) +
+                 raw_entry("s", '0', std::string(5, 's')) + end,
+             "sparse map of 20 bytes but stores 5");
+  // A size field that is not a number.
+  std::string bad = raw_entry("f", '0', "x");
+  bad.replace(124, 11, "zzzzzzzzzzz");
+  fix_checksum(bad);
+  fails_with(bad + end, "invalid size in the tar header at offset 0");
+}
+
 }  // namespace
 }  // namespace ig::image

@@ -75,8 +75,6 @@ bool header_only(char type) {
   return type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
 }
 
-namespace {
-
 std::optional<uint64_t> parse_decimal(std::string_view s) {
   if (s.empty() || s.size() > 19) return std::nullopt;
   uint64_t v = 0;
@@ -87,21 +85,23 @@ std::optional<uint64_t> parse_decimal(std::string_view s) {
   return v;
 }
 
+Result<void> add_fragment(std::vector<Fragment>& map, Fragment f, std::string_view what) {
+  if (map.size() >= k_max_sparse_fragments) {
+    return fail(ErrorCode::invalid_image, "{} has a sparse file of more than {} fragments", what,
+                k_max_sparse_fragments);
+  }
+  map.push_back(f);
+  return {};
+}
+
+namespace {
+
 Result<uint64_t> pax_number(std::string_view key, std::string_view value, std::string_view what) {
   auto v = parse_decimal(value);
   if (!v || *v > k_max_member_size) {
     return fail(ErrorCode::invalid_image, "{} has an invalid pax {} '{}'", what, key, value);
   }
   return *v;
-}
-
-Result<void> add_fragment(Extended& ext, std::string_view what) {
-  if (ext.sparse_map.size() >= k_max_sparse_fragments) {
-    return fail(ErrorCode::invalid_image, "{} has a sparse file of more than {} fragments", what,
-                k_max_sparse_fragments);
-  }
-  ext.sparse_map.emplace_back();
-  return {};
 }
 
 }  // namespace
@@ -142,8 +142,8 @@ Result<void> parse_pax(std::string_view data, Extended& ext, std::string_view wh
         ext.sparse_major = static_cast<int>(std::min<uint64_t>(major, 1000));
       } else if (key == "GNU.sparse.offset") {
         if (want_numbytes) return fail(ErrorCode::invalid_image, "{} has a sparse offset without its size", what);
-        IG_TRY(add_fragment(ext, what));
-        IG_ASSIGN(ext.sparse_map.back().offset, pax_number(key, value, what));
+        IG_ASSIGN(uint64_t offset, pax_number(key, value, what));
+        IG_TRY(add_fragment(ext.sparse_map, {offset, 0}, what));
         want_numbytes = true;
       } else if (key == "GNU.sparse.numbytes") {
         if (!want_numbytes) return fail(ErrorCode::invalid_image, "{} has a sparse size without its offset", what);
@@ -156,9 +156,12 @@ Result<void> parse_pax(std::string_view data, Extended& ext, std::string_view wh
           size_t comma = value.find(',');
           std::string_view num = value.substr(0, comma);
           value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-          if (n % 2 == 0) IG_TRY(add_fragment(ext, what));
           IG_ASSIGN(uint64_t v, pax_number(key, num, what));
-          (n % 2 == 0 ? ext.sparse_map.back().offset : ext.sparse_map.back().length) = v;
+          if (n % 2 == 0) {
+            IG_TRY(add_fragment(ext.sparse_map, {v, 0}, what));
+          } else {
+            ext.sparse_map.back().length = v;
+          }
           ++n;
         }
         if (n % 2 != 0) return fail(ErrorCode::invalid_image, "{} has an odd GNU.sparse.map", what);

@@ -71,6 +71,13 @@ struct Extended {
   std::vector<Fragment> sparse_map;         // 0.0 (offset/numbytes records) and 0.1 (GNU.sparse.map)
 };
 
+// A decimal number as pax records and sparse maps write it; nullopt when
+// malformed or longer than 19 digits.
+std::optional<uint64_t> parse_decimal(std::string_view s);
+
+// Appends `f`, refusing maps of more than k_max_sparse_fragments.
+Result<void> add_fragment(std::vector<Fragment>& map, Fragment f, std::string_view what);
+
 // Applies pax records ("<len> <key>=<value>\n") to `ext`. invalid_image naming
 // `what` on a malformed record, or a path or link with a NUL byte.
 Result<void> parse_pax(std::string_view data, Extended& ext, std::string_view what);
