@@ -18,7 +18,7 @@ if [ "$rc" -eq 77 ]; then echo "SKIP: the npm registry is unreachable and nothin
 [ "$rc" -eq 0 ] || { echo "FAIL: npm install"; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 root="$work/root"
 mkdir -p "$root/srv/app" "$root/srv/lockonly"
 cp -a "$app/." "$root/srv/app/"

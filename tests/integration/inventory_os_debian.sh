@@ -20,7 +20,7 @@ if [ "$rc" -eq 77 ]; then echo "SKIP: no Debian root (the mirror is unreachable)
 [ "$rc" -eq 0 ] || { echo "FAIL: debootstrap"; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 umoci init --layout "$work/oci"
 umoci new --image "$work/oci:t"
 umoci unpack --rootless --image "$work/oci:t" "$work/bundle" >/dev/null
