@@ -5,20 +5,21 @@
 # imagegate cache) and warm (layer analysis cached), 3 runs each, medians.
 #
 # usage: bench/run-scan-bench.sh [IMAGEGATE_BINARY]   (default build/release/imagegate)
-# Needs the cached debootstrap root that tests/integration/inventory_os_debian.sh
-# makes in $IMAGEGATE_TEST_CACHE (default /var/tmp/imagegate-test-cache).
+# Uses the cached debootstrap root of the tests (tests/integration/lib/test_cache.sh,
+# in $IMAGEGATE_TEST_CACHE, default /var/tmp/imagegate-test-cache), making it when missing.
 # Work files stay in /tmp/imagegate-scan-bench so that reruns skip generation.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 ig=${1:-$src/build/release/imagegate}
-root="${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/debootstrap-bookworm"
+# shellcheck source=../tests/integration/lib/test_cache.sh
+. "$src/tests/integration/lib/test_cache.sh"
 data=/tmp/imagegate-scan-bench
 runs=${IG_BENCH_RUNS:-3}
 for tool in umoci python3 jq /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "run-scan-bench: $tool is missing (scripts/install-deps)"; exit 1; }
 done
 [ -x "$ig" ] || { echo "run-scan-bench: no imagegate binary at $ig"; exit 1; }
-[ -d "$root" ] || { echo "run-scan-bench: no Debian root at $root: run tests/integration/inventory_os_debian.sh"; exit 1; }
+root=$(test_cache_debootstrap) || { echo "run-scan-bench: no Debian root (debootstrap failed)"; exit 1; }
 mkdir -p "$data"
 
 if [ ! -f "$data/oci/index.json" ]; then

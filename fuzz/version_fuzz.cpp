@@ -1,11 +1,14 @@
 // Fuzzes every ecosystem's version parser and comparator and the range
 // parsers with untrusted text: the first byte picks the ecosystem, the rest
 // is split at the first newline into two strings (two versions, or a
-// version and a range). Checks that compare() is antisymmetric.
+// version and a range). Checks that compare() is antisymmetric, and runs the
+// two as an OSV range.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "version/version.h"
 
@@ -29,5 +32,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto range = Constraint::parse(eco, b);
   if (range && va) (void)range->contains(*va);
+  // OSV ranges, which order Maven and Packagist versions by OSV's own rules.
+  if (va) {
+    std::vector<Event> events = {{Event::Kind::introduced, std::string(a)}, {Event::Kind::fixed, std::string(b)}};
+    auto hit = in_osv_range(events, *va);
+    // A version is never below itself: inside [a, b) unless b <= a.
+    if (hit && !*hit && vb && va->compare(*vb) < 0 && eco != Ecosystem::maven && eco != Ecosystem::composer) {
+      std::abort();
+    }
+  }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "inventory/lang_test_util.h"
 
@@ -69,24 +70,42 @@ TEST(LangPython, DebianDistInfo) {
     ++checked;
   }
   EXPECT_EQ(checked, 1);
-  // Every dist-info / egg-info directory Debian installed yields a package
-  // whose version is the one in the directory name.
+  // Every dist-info / egg-info Debian installed yields the package Python's
+  // own importlib.metadata reads there. The directory name is no oracle:
+  // setuptools writes NAME-VERSION[-pyX.Y[-PLATFORM]] (cupshelpers-1.0-py3.10)
+  // and some packages ship a bare NAME.egg-info.
+  std::string oracle = testing::run(
+      "python3 -c 'import importlib.metadata as m, os, pathlib, sys\n"
+      "for e in sorted(os.listdir(sys.argv[1])):\n"
+      "    if e.endswith((\".dist-info\", \".egg-info\")):\n"
+      "        d = m.PathDistribution(pathlib.Path(sys.argv[1], e))\n"
+      "        print(e, d.metadata[\"Name\"], d.version)' " +
+      dir.string() + " 2>/dev/null");
   int all = 0;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    std::string base = e.path().filename().string();
-    fs::path meta = e.path() / (base.ends_with(".dist-info") ? "METADATA" : "PKG-INFO");
-    if (base.ends_with(".egg-info") && fs::is_regular_file(e.path())) meta = e.path();  // a plain file
+  std::istringstream lines(oracle);
+  for (std::string base, name, version; lines >> base >> name >> version;) {
+    fs::path meta = dir / base / (base.ends_with(".dist-info") ? "METADATA" : "PKG-INFO");
+    if (base.ends_with(".egg-info") && fs::is_regular_file(dir / base)) meta = dir / base;  // a plain file
     if (!fs::is_regular_file(meta)) continue;
     auto pkgs = analyze(*a, meta.string().substr(1), testing::slurp(meta), 997);
     ASSERT_EQ(pkgs.size(), 1u) << base;
-    std::string stem = base.substr(0, base.rfind('.'));  // "PyYAML-6.0", "cryptography"
-    size_t dash = stem.find('-');
-    if (dash != std::string::npos) {
-      EXPECT_EQ(stem.substr(dash + 1), pkgs[0].version) << base;
-    }
+    EXPECT_EQ(pkgs[0].name, pep503_normalize(name)) << base;
+    EXPECT_EQ(pkgs[0].version, version) << base;
     ++all;
   }
-  EXPECT_GT(all, 3);
+  EXPECT_GT(all, 3) << oracle;
+}
+
+// setuptools names egg-info NAME-VERSION[-pyX.Y[-PLATFORM]]: the version is
+// PKG-INFO's, never the rest of the directory name (python3-cupshelpers).
+TEST(LangPython, EggInfoNameCarriesPythonTag) {
+  auto a = make_python_analyzer();
+  auto p = analyze(*a, "usr/lib/python3/dist-packages/cupshelpers-1.0-py3.10.egg-info/PKG-INFO",
+                   "Metadata-Version: 2.1\nName: cupshelpers\nVersion: 1.0\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].name, "cupshelpers");
+  EXPECT_EQ(p[0].version, "1.0");
+  EXPECT_EQ(p[0].purl, "pkg:pypi/cupshelpers@1.0");
 }
 
 }  // namespace

@@ -58,16 +58,19 @@ std::vector<version::Event> to_events(const vulndb::VersionRange& r) {
   return out;
 }
 
-// Whether `installed` is affected by `rec`. Ranges whose versions do not parse
-// are skipped with a debug message: one bad advisory must not hide the others.
-bool record_affects(const vulndb::AffectedRecord& rec, const version::Version& installed) {
+// Whether `installed` is affected by `rec`. A range whose versions do not
+// parse is skipped, so one bad advisory does not hide the others, and named in
+// `warnings` as not checked, so it does not vanish either.
+bool record_affects(const vulndb::AffectedRecord& rec, const version::Version& installed,
+                    std::set<std::string>& warnings) {
   if (rec.status == vulndb::FixStatus::not_affected) return false;
   if (std::find(rec.versions.begin(), rec.versions.end(), installed.str()) != rec.versions.end()) return true;
   if (rec.ranges.empty()) return rec.versions.empty() && rec.status != vulndb::FixStatus::fixed;
   for (const auto& range : rec.ranges) {
     auto hit = version::in_osv_range(to_events(range), installed);
     if (!hit) {
-      log::debug("{}: ignoring a range for {}: {}", rec.vuln_id, rec.package, hit.error().message);
+      warnings.insert(fmt::format("{} not checked for {} {} {}: {}", rec.vuln_id, rec.ecosystem, rec.package,
+                                  installed.str(), hit.error().message));
       continue;
     }
     if (*hit) return true;
@@ -245,7 +248,7 @@ void match_package(const inventory::Package& pkg, const std::string& release,
                                   installed.error().message));
       continue;
     }
-    if (!record_affects(rec, *installed)) continue;
+    if (!record_affects(rec, *installed, warnings)) continue;
     seen.insert(rec.vuln_id);
     Finding f;
     f.vulnerability_id = rec.vuln_id;

@@ -91,6 +91,8 @@ class MatcherTest : public ::testing::Test {
         advisory("GHSA-35jh-r3h4-6jhm", "High",
                  {record("GHSA-35jh-r3h4-6jhm", "npm", "", "lodash", FixStatus::fixed, "4.17.21")},
                  {"CVE-2021-23337"}),
+        advisory("GHSA-bad-range", "High",
+                 {record("GHSA-bad-range", "semver", "", "left-pad", FixStatus::fixed, "not.a.version")}),
     };
     for (const auto& a : all) ASSERT_TRUE(s->add(a));
     vulndb::KevEntry kev;
@@ -177,6 +179,20 @@ TEST_F(MatcherTest, OsOwnedLanguagePackagesCanBeIncluded) {
   auto r = match(debian("12"), *db_, o);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->findings.size(), 4u);
+}
+
+// An advisory whose range does not parse is never dropped silently: the scan
+// warns that it was not checked, naming the advisory and the package.
+TEST_F(MatcherTest, UnparsableRangeIsReportedAsNotChecked) {
+  inventory::Inventory inv;
+  inv.packages = {package("semver", "left-pad", "1.0.0", "", "srv/Cargo.lock")};
+  auto r = match(inv, *db_);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->findings.empty());
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("GHSA-bad-range not checked for semver left-pad 1.0.0"), std::string::npos)
+      << r->warnings[0];
+  EXPECT_NE(r->warnings[0].find("not.a.version"), std::string::npos) << r->warnings[0];
 }
 
 TEST(DistroReleaseKey, FollowsTheImportersKeys) {

@@ -133,28 +133,37 @@ Result<bool> in_osv_range(const std::vector<Event>& events, const Version& v) {
     }
     parsed.push_back(std::move(p));
   }
+  // OSV's own ordering where it differs from the ecosystem's tool
+  // (osv_order.cpp): the ranges were computed with it.
+  auto cmp = [](const Version& a, const Version& b) {
+    switch (a.ecosystem()) {
+      case Ecosystem::maven: return detail::compare_maven_osv(a.str(), b.str());
+      case Ecosystem::composer: return detail::compare_packagist_osv(a.str(), b.str());
+      default: return a.compare(b);
+    }
+  };
   // Open starts first; otherwise by version, keeping the input order on ties.
-  std::stable_sort(parsed.begin(), parsed.end(), [](const Parsed& a, const Parsed& b) {
+  std::stable_sort(parsed.begin(), parsed.end(), [&](const Parsed& a, const Parsed& b) {
     if (!a.version || !b.version) return !a.version && b.version;
-    return a.version->compare(*b.version) < 0;
+    return cmp(*a.version, *b.version) < 0;
   });
   bool affected = false;
   bool has_limit = false, below_limit = false;
   for (const auto& p : parsed) {
     switch (p.kind) {
       case Event::Kind::introduced:
-        if (!p.version || v.compare(*p.version) >= 0) affected = true;
+        if (!p.version || cmp(v, *p.version) >= 0) affected = true;
         break;
       case Event::Kind::fixed:
-        if (v.compare(*p.version) >= 0) affected = false;
+        if (cmp(v, *p.version) >= 0) affected = false;
         break;
       case Event::Kind::last_affected:
-        if (v.compare(*p.version) > 0) affected = false;
+        if (cmp(v, *p.version) > 0) affected = false;
         break;
       case Event::Kind::limit:
         if (p.version) {
           has_limit = true;
-          if (v.compare(*p.version) < 0) below_limit = true;
+          if (cmp(v, *p.version) < 0) below_limit = true;
         }
         break;
     }

@@ -3,10 +3,16 @@
 // with the alternate spellings (alpha, beta, c, pre, preview, rev, r, -N
 // for post, implicit numbers, '-', '_' or '.' separators) normalised.
 //
+// Any other string (0.1-bulbasaur, still found in installed metadata and in
+// advisories) is a legacy version, ordered as packaging's LegacyVersion did
+// (packaging < 22, pip's fallback and OSV's PyPI sort key): before every
+// PEP 440 version, and among legacy versions by setuptools' old key.
+//
 // packaging matches a regular expression whose optional separators can
 // backtrack, so the matcher below is a small backtracking one: each piece
 // tries its alternatives in the regex's order and hands the rest of the
 // string to a continuation.
+#include <algorithm>
 #include <functional>
 
 #include "version/repr.h"
@@ -160,9 +166,50 @@ int pre_rank(const Pep440Repr& v) {
   return v.pre_kind;
 }
 
-}  // namespace
+// setuptools' pre-PEP 440 key, as packaging's _legacy_cmpkey builds it:
+// numbers padded to 8 digits, words prefixed with '*' (some renamed), a
+// closing "*final", "-" before a prerelease word and trailing zeros dropped.
+std::vector<std::string> legacy_key(std::string_view text) {
+  std::vector<std::string> raw;
+  auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    size_t e = i + 1;
+    if (is_digit(c)) {
+      while (e < text.size() && is_digit(text[e])) ++e;
+    } else if (is_lower(c)) {
+      while (e < text.size() && is_lower(text[e])) ++e;
+    } else if (c != '.' && c != '-') {
+      while (e < text.size() && !is_digit(text[e]) && !is_lower(text[e]) && text[e] != '.' && text[e] != '-') ++e;
+    }
+    std::string part(text.substr(i, e - i));
+    i = e;
+    if (part == "pre" || part == "preview" || part == "rc") part = "c";
+    if (part == "-") part = "final-";
+    if (part == "dev") part = "@";
+    if (part == ".") continue;
+    if (is_digit(part[0])) {
+      if (part.size() < 8) part.insert(0, 8 - part.size(), '0');
+      raw.push_back(std::move(part));
+    } else {
+      raw.push_back("*" + part);
+    }
+  }
+  raw.push_back("*final");
+  std::vector<std::string> key;
+  for (auto& part : raw) {
+    if (part[0] == '*') {
+      if (part < "*final") {
+        while (!key.empty() && key.back() == "*final-") key.pop_back();
+      }
+      while (!key.empty() && key.back() == "00000000") key.pop_back();
+    }
+    key.push_back(std::move(part));
+  }
+  return key;
+}
 
-ParseResult parse_pep440(std::string_view text) {
+ParseResult parse_pep440_valid(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   std::string lower(text);
@@ -206,7 +253,26 @@ ParseResult parse_pep440(std::string_view text) {
   return Repr{std::move(result.r)};
 }
 
+}  // namespace
+
+ParseResult parse_pep440(std::string_view text) {
+  auto valid = parse_pep440_valid(text);
+  if (valid) return valid;
+  std::string lower(text);
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  Pep440Repr r;
+  r.legacy = legacy_key(lower);
+  r.is_legacy = true;
+  return Repr{std::move(r)};
+}
+
 int compare_pep440(const Pep440Repr& a, const Pep440Repr& b) {
+  if (a.is_legacy || b.is_legacy) {
+    if (a.is_legacy != b.is_legacy) return a.is_legacy ? -1 : 1;
+    return std::lexicographical_compare(a.legacy.begin(), a.legacy.end(), b.legacy.begin(), b.legacy.end()) ? -1
+           : std::lexicographical_compare(b.legacy.begin(), b.legacy.end(), a.legacy.begin(), a.legacy.end()) ? 1
+                                                                                                               : 0;
+  }
   int c = compare_digits(a.epoch, b.epoch);
   if (c != 0) return c;
   for (size_t i = 0; i < a.release.size() || i < b.release.size(); ++i) {

@@ -57,6 +57,8 @@ struct Pep440Repr {
   std::string pre_num, post_num, dev_num;
   bool has_post = false, has_dev = false, has_local = false;
   std::vector<std::string> local;  // lower-case parts; all-digit parts are numbers
+  bool is_legacy = false;          // not PEP 440: ordered by `legacy` (pep440.cpp)
+  std::vector<std::string> legacy;
 };
 
 struct MavenItem {
@@ -110,6 +112,11 @@ int compare_maven(const MavenItem& a, const MavenItem& b);
 int compare_gem(const GemRepr& a, const GemRepr& b);
 int compare_nuget(const NugetRepr& a, const NugetRepr& b);
 int compare_composer(const ComposerRepr& a, const ComposerRepr& b);
+
+// OSV's own orderings where they differ from the ecosystem's tool
+// (osv_order.cpp); in_osv_range uses them.
+int compare_maven_osv(std::string_view a, std::string_view b);
+int compare_packagist_osv(std::string_view a, std::string_view b);
 
 // node-semver helpers shared by the npm range parser.
 inline constexpr uint64_t k_node_max_safe_integer = 9007199254740991ULL;

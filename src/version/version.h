@@ -25,7 +25,7 @@ enum class Ecosystem {
   rpm,       // rpm: [epoch:]version[-release]
   semver,    // SemVer 2.0.0 (crates.io, OSV "SEMVER" ranges); a leading 'v' is accepted
   npm,       // node-semver, strict mode
-  pypi,      // PEP 440 as Python's packaging.version.Version
+  pypi,      // PEP 440 as Python's packaging.version.Version; other strings as its old LegacyVersion
   golang,    // Go modules (v1.2.3, +incompatible, pseudo-versions) and go1.22.1 toolchains
   maven,     // Maven ComparableVersion
   gem,       // RubyGems Gem::Version
@@ -120,6 +120,9 @@ struct Event {
 // Whether `v` falls in an OSV range of type ECOSYSTEM/SEMVER given by its
 // events, evaluated as the OSV schema describes: events are sorted by version
 // and the last one at or below `v` decides; limits bound the range from above.
+// Versions are ordered as OSV's tooling orders them, which for Maven (the
+// POM reference's flat token order) and Packagist (PHP's version_compare of
+// the raw string) differs from compare() in a few cases; see docs/accuracy.md.
 // Event versions that do not parse in v's ecosystem are an ErrorCode::usage
 // error naming them.
 Result<bool> in_osv_range(const std::vector<Event>& events, const Version& v);

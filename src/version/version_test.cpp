@@ -130,7 +130,20 @@ TEST(Pypi, Ordering) {
                           {"V1.0", "1.0", 0},            {"1.0-r4", "1.0.post4", 0},    {"1.0_preview_2", "1.0rc2", 0},
                           {"1.0.post1.dev2", "1.0.post1", -1}, {"1.0a1.dev1", "1.0a1", -1}, {"1.0.dev1", "1.0a0.dev1", -1},
                           {"1.0a-.post1", "1.0a0.post1", 0}});
-  check_invalid(Ecosystem::pypi, {"1.0+", "1.0+a..b", "a1.0", "1.0.x", "1.0a1.1"});
+}
+
+// Not PEP 440: ordered as pip's fallback, packaging 21.3's LegacyVersion (the
+// expectations are its answers): before every PEP 440 version.
+TEST(Pypi, LegacyVersions) {
+  check(Ecosystem::pypi, {{"0.1-bulbasaur", "0.1", -1},          {"0.1-bulbasaur", "0.0.1", -1},
+                          {"0.1-bulbasaur", "0.2-bulbasaur", -1}, {"0.1-bulbasaur", "0.1-BULBASAUR", 0},
+                          {"1.0-foo", "1.0.0-foo", 0},            {"1.0.x", "0.0.1.dev0", -1},
+                          {"1.0.x", "1.0.y", -1},                 {"1.0+", "1.0+a..b", 1},
+                          {"a1.0", "1.0.x", -1},                  {"1.0a1.1", "1.0a1.2", -1},
+                          {"2.0-bulbasaur", "1.0-bulbasaur", 1},  {"1.0-pre-x", "1.0-x", -1},
+                          {"1.0.dev-x", "1.0-x", -1},             {"1_0_x", "1.0.x", -1},
+                          {"1.0.0.x", "1.0.x", 0},                {"10.0.x", "9.0.x", 1},
+                          {"1.0-rc1-x", "1.0-c1-x", 0}});
 }
 
 TEST(Maven, Ordering) {
@@ -207,7 +220,9 @@ TEST(Constraint, SimpleSyntax) {
   EXPECT_EQ(bad.error().code, ErrorCode::usage);
   EXPECT_FALSE(Constraint::parse(Ecosystem::pypi, "=>1.0").has_value());
   EXPECT_FALSE(Constraint::parse(Ecosystem::pypi, ">=1.0 || ").has_value());
-  EXPECT_FALSE(Constraint::parse(Ecosystem::pypi, ">=not-a-version").has_value());
+  EXPECT_FALSE(Constraint::parse(Ecosystem::gem, ">=not-a-version").has_value());
+  // Any other string is a PyPI legacy version, before every PEP 440 one.
+  EXPECT_TRUE(sat(Ecosystem::pypi, "0.1-bulbasaur", "<0.0.1"));
 }
 
 TEST(OsvRange, Events) {
@@ -228,6 +243,70 @@ TEST(OsvRange, Events) {
   EXPECT_FALSE(*in_osv_range(lim, v("3.0.0")));
   std::vector<Event> bad = {{K::introduced, "not a version"}};
   EXPECT_FALSE(in_osv_range(bad, v("1.0.0")).has_value());
+}
+
+// Maven ranges in OSV are evaluated with OSV's Maven order (the POM
+// reference's flat token list), which differs from ComparableVersion when '.'
+// and '-' mix before a qualifier; compare() stays Maven's own answer.
+TEST(OsvRange, MavenUsesOsvOrder) {
+  using K = Event::Kind;
+  auto v = [](const char* s) { return *Version::parse(Ecosystem::maven, s); };
+  EXPECT_EQ(*compare(Ecosystem::maven, "1.0.0-RC16", "1.0.0.RC8-beta"), 1);  // Maven
+  std::vector<Event> rc = {{K::introduced, "1.0.0-RC16"}, {K::fixed, "1.0.0.RC8-beta"}};
+  EXPECT_TRUE(*in_osv_range(rc, v("1.0.0-RC16")));  // OSV: RC16 < RC8-beta
+  EXPECT_FALSE(*in_osv_range(rc, v("1.0.0.RC8-beta")));
+  EXPECT_EQ(*compare(Ecosystem::maven, "2.9.0-1", "2.9.0.RC1"), 1);
+  std::vector<Event> dash = {{K::introduced, "0"}, {K::fixed, "2.9.0.RC1"}};
+  EXPECT_TRUE(*in_osv_range(dash, v("2.9.0-1")));  // OSV: "-1" < ".RC1"
+  EXPECT_FALSE(*in_osv_range(dash, v("2.9.1")));
+  EXPECT_EQ(*compare(Ecosystem::maven, "1.2.68.sec10", "1.2.68_noneautotype"), 1);
+  std::vector<Event> sec = {{K::introduced, "0"}, {K::fixed, "1.2.68_noneautotype"}};
+  EXPECT_TRUE(*in_osv_range(sec, v("1.2.68.sec10")));  // OSV: ".sec" < "-_noneautotype"
+  EXPECT_TRUE(*in_osv_range(sec, v("1.2.68")));
+  EXPECT_FALSE(*in_osv_range(sec, v("1.2.83_noneautotype")));
+  // Where both orders agree.
+  std::vector<Event> plain = {{K::introduced, "1.0"}, {K::fixed, "1.2.83"}};
+  for (const char* in : {"1.0", "1-ga", "1.1-SNAPSHOT", "1.2.83-rc1", "1.2.83.alpha", "1.2.68.sec10"}) {
+    EXPECT_TRUE(*in_osv_range(plain, v(in))) << in;
+  }
+  for (const char* out : {"1.0-alpha", "0.9", "1.2.83", "1.2.83.0", "1.2.83-sp1", "1.2.83_noneautotype", "1.3"}) {
+    EXPECT_FALSE(*in_osv_range(plain, v(out))) << out;
+  }
+}
+
+// Packagist ranges in OSV are evaluated with PHP's version_compare of the raw
+// string: stability words are case-sensitive and "stable" is a plain word.
+TEST(OsvRange, PackagistUsesOsvOrder) {
+  using K = Event::Kind;
+  auto v = [](const char* s) { return *Version::parse(Ecosystem::composer, s); };
+  EXPECT_EQ(*compare(Ecosystem::composer, "v1.9.0-ALPHA.1", "v1.9.0-BETA.1"), -1);  // Composer
+  std::vector<Event> caps = {{K::introduced, "v1.9.0-ALPHA.1"}, {K::fixed, "v1.9.0-BETA.1"}};
+  EXPECT_FALSE(*in_osv_range(caps, v("v1.9.0-ALPHA.1")));  // OSV: ALPHA.1 == BETA.1
+  std::vector<Event> lower = {{K::introduced, "1.9.0-alpha.1"}, {K::fixed, "1.9.0-beta.1"}};
+  EXPECT_TRUE(*in_osv_range(lower, v("1.9.0-alpha.1")));
+  EXPECT_TRUE(*in_osv_range(lower, v("1.9.0-alpha.2")));
+  EXPECT_FALSE(*in_osv_range(lower, v("1.9.0-beta.1")));
+  EXPECT_FALSE(*in_osv_range(lower, v("1.9.0")));
+  EXPECT_EQ(*compare(Ecosystem::composer, "1.0.0-stable", "1.0.0"), 0);
+  std::vector<Event> stable = {{K::introduced, "0"}, {K::fixed, "1.0.0"}};
+  EXPECT_TRUE(*in_osv_range(stable, v("1.0.0-stable")));  // OSV: "stable" < any number
+  EXPECT_TRUE(*in_osv_range(stable, v("1.0.0-RC1")));
+  EXPECT_TRUE(*in_osv_range(stable, v("v0.9.9")));
+  EXPECT_FALSE(*in_osv_range(stable, v("1.0.0-p1")));
+  EXPECT_FALSE(*in_osv_range(stable, v("1.0.0")));
+  EXPECT_FALSE(*in_osv_range(stable, v("1.0.1")));
+}
+
+TEST(OsvRange, PypiLegacyVersions) {
+  using K = Event::Kind;
+  auto v = [](const char* s) { return *Version::parse(Ecosystem::pypi, s); };
+  std::vector<Event> ev = {{K::introduced, "0"}, {K::fixed, "0.2"}};
+  EXPECT_TRUE(*in_osv_range(ev, v("0.1-bulbasaur")));
+  EXPECT_TRUE(*in_osv_range(ev, v("9.0-bulbasaur")));  // every legacy version is before 0.2
+  std::vector<Event> legacy = {{K::introduced, "0.1-bulbasaur"}, {K::fixed, "0.1"}};
+  EXPECT_TRUE(*in_osv_range(legacy, v("0.2-bulbasaur")));
+  EXPECT_FALSE(*in_osv_range(legacy, v("0.0-bulbasaur")));
+  EXPECT_FALSE(*in_osv_range(legacy, v("0.1")));
 }
 
 }  // namespace

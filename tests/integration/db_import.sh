@@ -10,7 +10,7 @@ set -euo pipefail
 command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
 fx="$IG_SOURCE_DIR/tests/fixtures/advisories"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 export IMAGEGATE_CACHE_DIR="$work/cache"
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -19,7 +19,7 @@ if [ -z "$yaml_dir" ] || [ -z "$rack_spec" ] || [ ! -f "$jar" ] || [ ! -x "$bin"
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 root="$work/root"
 for f in "$yaml_dir/METADATA" "$rack_spec" "$jar" "$bin"; do
   mkdir -p "$root$(dirname "$f")"

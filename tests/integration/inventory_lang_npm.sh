@@ -10,25 +10,15 @@ for tool in npm jq; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 
-cache="${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}"
-app="$cache/npm-app"
-if [ ! -f "$app/package-lock.json" ] || [ ! -d "$app/node_modules/@babel/core" ]; then
-  mkdir -p "$cache/npm"
-  rm -rf "$app.tmp"
-  mkdir -p "$app.tmp"
-  echo '{"name":"ig-test-app","version":"1.0.0","private":true}' >"$app.tmp/package.json"
-  if ! npm install --prefix "$app.tmp" --cache "$cache/npm" --no-audit --no-fund --ignore-scripts \
-      lodash@4.17.21 @babel/core@7.24.0 express@4.18.2 >"$cache/npm-install.log" 2>&1; then
-    rm -rf "$app.tmp"
-    echo "SKIP: the npm registry is unreachable and nothing is cached (see $cache/npm-install.log)"
-    exit 77
-  fi
-  rm -rf "$app"
-  mv "$app.tmp" "$app"
-fi
+# shellcheck source=lib/test_cache.sh
+. "$(dirname "$0")/lib/test_cache.sh"
+rc=0
+app=$(test_cache_npm_app) || rc=$?
+if [ "$rc" -eq 77 ]; then echo "SKIP: the npm registry is unreachable and nothing is cached"; exit 77; fi
+[ "$rc" -eq 0 ] || { echo "FAIL: npm install"; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 root="$work/root"
 mkdir -p "$root/srv/app" "$root/srv/lockonly"
 cp -a "$app/." "$root/srv/app/"

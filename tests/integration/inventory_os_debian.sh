@@ -12,21 +12,15 @@ for tool in debootstrap umoci dpkg-query; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 
-cache="${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}"
-root="$cache/debootstrap-bookworm"
-if [ ! -f "$root/var/lib/dpkg/status" ]; then
-  mkdir -p "$cache"
-  rm -rf "$root.tmp"
-  if ! debootstrap --variant=minbase bookworm "$root.tmp" http://deb.debian.org/debian >"$cache/debootstrap.log" 2>&1; then
-    rm -rf "$root.tmp"
-    echo "SKIP: the Debian mirror is unreachable and no cached root exists (see $cache/debootstrap.log)"
-    exit 77
-  fi
-  mv "$root.tmp" "$root"
-fi
+# shellcheck source=lib/test_cache.sh
+. "$(dirname "$0")/lib/test_cache.sh"
+rc=0
+root=$(test_cache_debootstrap) || rc=$?
+if [ "$rc" -eq 77 ]; then echo "SKIP: no Debian root (the mirror is unreachable)"; exit 77; fi
+[ "$rc" -eq 0 ] || { echo "FAIL: debootstrap"; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 umoci init --layout "$work/oci"
 umoci new --image "$work/oci:t"
 umoci unpack --rootless --image "$work/oci:t" "$work/bundle" >/dev/null

@@ -17,7 +17,7 @@ for tool in umoci rpm rpmbuild; do
 done
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 export HOME="$work" IMAGEGATE_CACHE_DIR="$work/cache"
 passed=0
 failed=0

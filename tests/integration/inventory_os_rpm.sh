@@ -17,7 +17,7 @@ for tool in rpm rpmbuild db5.3_load python3; do
 done
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 export HOME="$work"  # keep rpmbuild away from the user's ~/.rpmmacros
 # shellcheck source=lib/rpm_fixtures.sh
 . "$IG_SOURCE_DIR/tests/integration/lib/rpm_fixtures.sh"

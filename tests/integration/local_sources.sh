@@ -10,7 +10,7 @@ for tool in umoci skopeo jq tar sha256sum python3; do
 done
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 cd "$work"
 export IMAGEGATE_CACHE_DIR="$work/cache"
 

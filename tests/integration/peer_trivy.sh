@@ -31,7 +31,7 @@ if [ "$rc" -eq 77 ]; then echo "SKIP: Trivy could not be installed"; exit 77; fi
 [ "$rc" -eq 0 ] || { echo "FAIL: Trivy install"; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 export IMAGEGATE_CACHE_DIR="$work/ig-cache"
 trivy_java_db "$work/trivy-cache"
 

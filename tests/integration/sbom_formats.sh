@@ -15,7 +15,7 @@ SCHEMAS=$(sbom_schema_dir)
 IMAGE=oci:$IG_BUILD_DIR/example/image:latest
 [ -f "$IG_BUILD_DIR/example/image/index.json" ] || { echo "example image missing: build target example_image" >&2; exit 1; }
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T" 2>/dev/null || true' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export IMAGEGATE_CACHE_DIR=$T/cache
 

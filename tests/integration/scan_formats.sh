@@ -16,32 +16,32 @@ IMAGE=oci:$IG_BUILD_DIR/example/image:latest
 [ -f "$IG_BUILD_DIR/example/image/index.json" ] || { echo "example image missing: build target example_image" >&2; exit 1; }
 ADV=$IG_SOURCE_DIR/example/advisories
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T" 2>/dev/null || true' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export IMAGEGATE_CACHE_DIR=$T/cache IMAGEGATE_DB=$T/db.sqlite
 
 # The SARIF schema and validator: fetched once into the test cache. Skip (77)
 # only when the npm registry cannot be reached at all.
 SARIF_TOOL_VERSION=5.7.0
-CACHE=${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/npm
-SARIF_DIR=$CACHE/sarif-multitool-linux-$SARIF_TOOL_VERSION/package
-if [ ! -f "$SARIF_DIR/sarif-2.1.0.json" ]; then
-  command -v npm >/dev/null || { echo "npm is missing: run scripts/install-deps" >&2; exit 1; }
-  mkdir -p "$CACHE"
-  tmp=$(mktemp -d "$CACHE/fetch.XXXXXX")
-  if ! (cd "$tmp" && npm pack --silent "@microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION" > "$tmp/pack.log" 2>&1); then
-    if grep -qiE 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|network' "$tmp/pack.log"; then
-      rm -rf "$tmp"; echo "SKIP: the npm registry is unreachable"; exit 77
-    fi
-    cat "$tmp/pack.log" >&2; rm -rf "$tmp"; fail "npm pack @microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION failed"
+# shellcheck source=lib/test_cache.sh
+. "$IG_SOURCE_DIR/tests/integration/lib/test_cache.sh"
+sarif_fetch() {
+  command -v npm >/dev/null || { echo "npm is missing: run scripts/install-deps"; return 1; }
+  if ! (cd "$1" && npm pack --silent "@microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION" >"$1/pack.log" 2>&1); then
+    cat "$1/pack.log"
+    grep -qiE 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|network' "$1/pack.log" && return 77
+    echo "npm pack @microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION failed"
+    return 1
   fi
-  tar xzf "$tmp"/microsoft-sarif-multitool-linux-*.tgz -C "$tmp"
-  rm -f "$tmp"/*.tgz "$tmp/pack.log"
-  rm -rf "$CACHE/sarif-multitool-linux-$SARIF_TOOL_VERSION"
-  mv "$tmp" "$CACHE/sarif-multitool-linux-$SARIF_TOOL_VERSION"
-fi
-# npm pack keeps the tarball's modes, and this package ships its binary as 0644.
-chmod +x "$SARIF_DIR/Sarif.Multitool" 2>/dev/null || true
+  tar xzf "$1"/microsoft-sarif-multitool-linux-*.tgz -C "$1"
+  rm -f "$1"/*.tgz "$1/pack.log"
+  # npm pack keeps the tarball's modes, and this package ships its binary as 0644.
+  chmod +x "$1/package/Sarif.Multitool"
+}
+rc=0
+SARIF_DIR=$(test_cache_entry "npm/sarif-multitool-linux-$SARIF_TOOL_VERSION.v2" sarif_fetch)/package || rc=$?
+[ "$rc" -ne 77 ] || { echo "SKIP: the npm registry is unreachable"; exit 77; }
+[ "$rc" -eq 0 ] || fail "could not fetch @microsoft/sarif-multitool-linux@$SARIF_TOOL_VERSION"
 # shellcheck source=lib/sbom_schemas.sh
 . "$LIB/sbom_schemas.sh"
 CDX_SCHEMAS=$(sbom_schema_dir) || fail "could not fetch the CycloneDX schemas"

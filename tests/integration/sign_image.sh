@@ -138,12 +138,14 @@ expect_fail 11 "payload was changed" "$IMAGEGATE" verify --key "$W/k.pub" "$R/te
 # An independent verifier: npm @sigstore/verify accepts our bundle with the
 # public key (no log or timestamp thresholds: offline by design) and rejects
 # the tampered one. Installed once into the test cache.
-NPM_DIR=/var/tmp/imagegate-test-cache/npm-sigstore
-if [ ! -d "$NPM_DIR/node_modules/@sigstore/verify" ]; then
-  mkdir -p "$NPM_DIR"
-  (cd "$NPM_DIR" && npm install --silent --no-audit --no-fund @sigstore/verify @sigstore/bundle >/dev/null 2>&1) || true
-fi
-if command -v node >/dev/null 2>&1 && [ -d "$NPM_DIR/node_modules/@sigstore/verify" ]; then
+# shellcheck source=lib/test_cache.sh
+. "$IG_SOURCE_DIR/tests/integration/lib/test_cache.sh"
+npm_sigstore_verify() {
+  echo '{"name":"ig-sigstore-verify","private":true}' >"$1/package.json"
+  (cd "$1" && npm install --silent --no-audit --no-fund --cache "$test_cache_root/npm" @sigstore/verify@3 @sigstore/bundle@4)
+}
+NPM_DIR=$(test_cache_entry npm-sigstore-verify/verify-3_bundle-4 npm_sigstore_verify 2>/dev/null) || NPM_DIR=""
+if command -v node >/dev/null 2>&1 && [ -n "$NPM_DIR" ]; then
   export SIGSTORE_NODE_MODULES="$NPM_DIR/node_modules"
   node "$IG_SOURCE_DIR/tests/integration/lib/sign_sigstore_verify.js" "$W/bundle.json" "$W/k.pub" >/dev/null
   echo "ok: @sigstore/verify accepts our bundle"

@@ -7,7 +7,7 @@ set -euo pipefail
 PY=/usr/bin/python3
 "$PY" -c 'import nacl.secret' 2>/dev/null || { echo "python3-nacl missing: run scripts/install-deps"; exit 1; }
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T" 2>/dev/null || true' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 IMAGEGATE_PASSWORD='s3cret pass' "$IMAGEGATE" key generate --output-key-prefix "$T/k"

@@ -9,7 +9,7 @@ set -euo pipefail
 . "$IG_SOURCE_DIR/tests/integration/lib/sigstore_npm.sh"
 
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T" 2>/dev/null || true' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 sigstore_make_bundles "$T/b"

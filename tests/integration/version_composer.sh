@@ -4,5 +4,5 @@
 set -euo pipefail
 source "$IG_SOURCE_DIR/tests/integration/lib/version_check.sh"
 command -v php >/dev/null && [ -f /usr/share/php/Composer/Semver/autoload.php ] || { echo "php/composer not installed"; exit 77; }
-VERSION_WORK=$(mktemp -d); trap 'rm -rf "$VERSION_WORK"' EXIT
+VERSION_WORK=$(mktemp -d); trap 'rm -rf "$VERSION_WORK" 2>/dev/null || true' EXIT
 version_check composer composer 3000

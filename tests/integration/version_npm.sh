@@ -10,7 +10,7 @@ if [ ! -f "$cache/node_modules/semver/package.json" ]; then
   (cd "$cache" && npm install --silent --no-audit --no-fund --prefix "$cache" semver@7 >/dev/null 2>&1) ||
     { echo "cannot install semver from the npm registry"; exit 77; }
 fi
-VERSION_WORK=$(mktemp -d); trap 'rm -rf "$VERSION_WORK"' EXIT
+VERSION_WORK=$(mktemp -d); trap 'rm -rf "$VERSION_WORK" 2>/dev/null || true' EXIT
 ln -s "$cache/node_modules" "$VERSION_WORK/node_modules"
 version_check npm npm 3000
 version_check npm npm-range 4000 satisfies npm-range

@@ -8,18 +8,15 @@
 SBOM_CDX_LIB_VERSION=10.3.0
 
 sbom_schema_dir() {
-  local cache=${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/npm
-  local dir=$cache/cyclonedx-library-$SBOM_CDX_LIB_VERSION
-  if [ ! -f "$dir/package/res/schema/bom-1.6.SNAPSHOT.schema.json" ]; then
-    command -v npm >/dev/null || { echo "npm is missing: run scripts/install-deps" >&2; return 1; }
-    mkdir -p "$cache"
-    local tmp
-    tmp=$(mktemp -d "$cache/fetch.XXXXXX")
-    (cd "$tmp" && npm pack --silent "@cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION" >/dev/null 2>&1) || {
-      rm -rf "$tmp"; echo "npm pack @cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION failed" >&2; return 1; }
-    tar xzf "$tmp"/cyclonedx-cyclonedx-library-*.tgz -C "$tmp" package/res/schema
-    rm -rf "$dir"
-    mv "$tmp" "$dir"
-  fi
+  # shellcheck source=test_cache.sh
+  . "${IG_SOURCE_DIR:?}/tests/integration/lib/test_cache.sh"
+  local dir
+  dir=$(test_cache_entry "npm/cyclonedx-library-$SBOM_CDX_LIB_VERSION.v2" _sbom_schema_fetch) || return 1
   echo "$dir/package/res/schema"
+}
+_sbom_schema_fetch() {
+  command -v npm >/dev/null || { echo "npm is missing: run scripts/install-deps"; return 1; }
+  (cd "$1" && npm pack --silent "@cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION" >/dev/null 2>&1) || {
+    echo "npm pack @cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION failed"; return 1; }
+  tar xzf "$1"/cyclonedx-cyclonedx-library-*.tgz -C "$1" package/res/schema
 }

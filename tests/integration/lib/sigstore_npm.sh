@@ -2,15 +2,20 @@
 # verify) once into the shared test cache and sets SIGSTORE_NODE_PATH; exits
 # 77 (skip) when node/npm are missing or the npm registry is unreachable.
 command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm missing: skipping"; exit 77; }
-SIGSTORE_CACHE=/var/tmp/imagegate-test-cache/npm-sigstore
 SIGSTORE_PKGS=(@sigstore/sign@4 @sigstore/mock@0.12 @sigstore/verify@3 @sigstore/bundle@4 @sigstore/protobuf-specs@0.5)
-mkdir -p "$SIGSTORE_CACHE"
-if [ ! -d "$SIGSTORE_CACHE/node_modules/@sigstore/mock" ] || [ ! -d "$SIGSTORE_CACHE/node_modules/@sigstore/verify" ]; then
-  [ -f "$SIGSTORE_CACHE/package.json" ] || echo '{"name":"ig-sigstore-test","private":true}' >"$SIGSTORE_CACHE/package.json"
-  if ! (cd "$SIGSTORE_CACHE" && timeout 300 npm install --no-audit --no-fund "${SIGSTORE_PKGS[@]}" >/dev/null 2>&1); then
-    echo "npm cannot install ${SIGSTORE_PKGS[*]} (registry unreachable?): skipping"
-    exit 77
-  fi
+# shellcheck source=test_cache.sh
+. "${IG_SOURCE_DIR:?}/tests/integration/lib/test_cache.sh"
+_sigstore_npm_install() {
+  echo '{"name":"ig-sigstore-test","private":true}' >"$1/package.json"
+  (cd "$1" && timeout 300 npm install --no-audit --no-fund --cache "$test_cache_root/npm" "${SIGSTORE_PKGS[@]}") >&2 ||
+    return 77
+}
+_sigstore_rc=0
+SIGSTORE_CACHE=$(test_cache_entry "npm-sigstore/$(printf '%s\n' "${SIGSTORE_PKGS[@]}" | sha256sum | cut -c1-12)" \
+  _sigstore_npm_install 2>/dev/null) || _sigstore_rc=$?
+if [ "$_sigstore_rc" -ne 0 ]; then
+  echo "npm cannot install ${SIGSTORE_PKGS[*]} (registry unreachable?): skipping"
+  exit 77
 fi
 SIGSTORE_NODE_PATH=$SIGSTORE_CACHE/node_modules
 

@@ -92,6 +92,14 @@ v1.0 1.0
 1.0a1.dev1 1.0a1
 1.0pre 1.0rc
 1.0-dev 1.0.dev0
+0.1-bulbasaur 0.1
+0.1-bulbasaur 0.0.1
+0.1-bulbasaur 0.2-bulbasaur
+0.1-bulbasaur 0.1-BULBASAUR
+1.0.x 1.0.y
+1.0-pre-x 1.0-x
+1_0_x 1.0.x
+10.0.x 9.0.x
 """,
     "npm": """1.0.0 1.0.0-alpha
 1.0.0-alpha 1.0.0-alpha.1
@@ -151,6 +159,11 @@ a1 1
 1-abc 1-ABC
 1..1 1.0.1
 1-- 1
+1.0.0-RC16 1.0.0.RC8-beta
+2.9.0-1 2.9.0.RC1
+1.2.68.sec10 1.2.68_noneautotype
+1.2.83 1.2.83_noneautotype
+1.2.68 1.2.68.sec10
 """,
     "composer": """1.0 1.0.0
 1.0.0-beta 1.0.0
@@ -169,6 +182,9 @@ v1.0.0 1.0.0
 1.0.0+build 1.0.0
 1.0.0-a1 1.0.0-alpha1
 1.0-RC.2 1.0-RC2
+v1.9.0-ALPHA.1 v1.9.0-BETA.1
+1.0.0-stable 1.0.0
+1.0.0-stable 1.0.1
 """,
 }
 

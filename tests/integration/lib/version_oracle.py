@@ -59,14 +59,17 @@ def oracle_rpm(lines, workdir):
 
 
 def oracle_pypi(lines, workdir):
+    # A version that is not PEP 440 is ordered as pip's fallback ordered it:
+    # packaging < 22's LegacyVersion, from the packaging pip vendors (21.3 in
+    # bookworm), which also orders the PEP 440 side of such a pair.
     from packaging.version import InvalidVersion, Version
+    from pip._vendor.packaging.version import parse as legacy_parse
     out = []
     for a, b in pairs(lines):
         try:
             va, vb = Version(a), Version(b)
         except InvalidVersion:
-            out.append("error")
-            continue
+            va, vb = legacy_parse(a), legacy_parse(b)
         out.append("<" if va < vb else ("=" if va == vb else ">"))
     return out
 

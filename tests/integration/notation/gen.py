@@ -38,20 +38,61 @@ def openssl(*args, data=None):
                           check=True).stdout
 
 
+# Every certificate is valid from a fixed date long past to one far ahead, so
+# no signing time or timestamp a test makes (under load, or with the clock
+# moved by faketime) falls outside it. `openssl req -x509 -days` and
+# `openssl x509 -req` start at the current second, which a timestamp's
+# accuracy window can precede; `openssl ca` takes explicit dates.
+NOT_BEFORE = "20200101000000Z"
+NOT_AFTER = "20491231235959Z"
+
+
+def ca_sign(d, name, ca, extensions):
+    with open(f"{d}/{name}.ext", "w") as f:
+        f.write(extensions)
+    with open(f"{d}/openssl-ca.cnf", "w") as f:
+        f.write(f"""[ ca ]
+default_ca = test_ca
+[ test_ca ]
+database = {d}/ca-index.txt
+new_certs_dir = {d}/ca-issued
+serial = {d}/ca-serial
+default_md = sha256
+policy = any_dn
+unique_subject = no
+email_in_dn = no
+[ any_dn ]
+countryName = optional
+stateOrProvinceName = optional
+localityName = optional
+organizationName = optional
+organizationalUnitName = optional
+commonName = optional
+""")
+    os.makedirs(f"{d}/ca-issued", exist_ok=True)
+    if not os.path.exists(f"{d}/ca-index.txt"):
+        open(f"{d}/ca-index.txt", "w").close()
+        with open(f"{d}/ca-serial", "w") as f:
+            f.write("1000\n")
+    issuer = ["-selfsign", "-keyfile", f"{d}/{name}.key"] if ca is None else \
+        ["-cert", f"{d}/{ca}.crt", "-keyfile", f"{d}/{ca}.key"]
+    openssl("ca", "-batch", "-config", f"{d}/openssl-ca.cnf", "-preserveDN", "-notext", "-startdate", NOT_BEFORE,
+            "-enddate", NOT_AFTER, *issuer, "-extfile", f"{d}/{name}.ext", "-in", f"{d}/{name}.csr",
+            "-out", f"{d}/{name}.crt")
+
+
 def make_ca(d, name, subj):
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
-            "-subj", subj, "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.crt",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-subj", subj, "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.csr")
+    ca_sign(d, name, None, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+            "subjectKeyIdentifier=hash\n")
 
 
 def make_leaf(d, name, subj, ca, key="ec", eku="codeSigning", extra=""):
     newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if key == "ec" else ["-newkey", "rsa:3072"]
     openssl("req", "-new", *newkey, "-nodes", "-subj", subj, "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.csr")
-    with open(f"{d}/{name}.ext", "w") as f:
-        f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n")
-        f.write(f"extendedKeyUsage=critical,{eku}\n{extra}")
-    openssl("x509", "-req", "-in", f"{d}/{name}.csr", "-CA", f"{d}/{ca}.crt", "-CAkey", f"{d}/{ca}.key",
-            "-CAcreateserial", "-days", "20", "-extfile", f"{d}/{name}.ext", "-out", f"{d}/{name}.crt")
+    ca_sign(d, name, ca, "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+            f"extendedKeyUsage=critical,{eku}\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n{extra}")
 
 
 def install(d, kind, store, ca):

