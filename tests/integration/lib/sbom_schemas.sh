@@ -23,3 +23,13 @@ sbom_schema_dir() {
   fi
   echo "$dir/package/res/schema"
 }
+
+# The official SPDX 2.3 JSON schema, read in place from the shared schemas
+# folder that sits beside the clone (../shared/schemas, as on CI); never copied
+# into the project. IMAGEGATE_SHARED_DIR overrides where that folder is.
+sbom_spdx_schema() {
+  local shared=${IMAGEGATE_SHARED_DIR:-${IG_SOURCE_DIR:?}/../shared}
+  local f=$shared/schemas/spdx-2.3.schema.json
+  [ -f "$f" ] || { echo "the official SPDX 2.3 schema is missing: expected $f (put the shared folder beside the clone or set IMAGEGATE_SHARED_DIR)" >&2; return 1; }
+  echo "$f"
+}
