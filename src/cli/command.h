@@ -28,10 +28,16 @@ struct ImageOptions {
   bool password_stdin = false;
   std::string ca_file;
   std::vector<std::string> insecure_hosts;
-  int timeout_seconds = 300;
+  std::string timeout = "300";  // seconds, or a Go/Trivy duration (5m, 30s, 1h)
   bool no_cache = false;
+  std::string input;  // --input FILE: an archive in place of IMAGE (Trivy's flag)
 
   void add_to(CLI::App& cmd);
+  // Adds --input FILE, for commands whose IMAGE argument is then optional.
+  void add_input_to(CLI::App& cmd);
+  // What to resolve: `image` (the positional argument) or the --input archive
+  // as "docker-archive:FILE"/"oci-archive:FILE"; usage error for both or neither.
+  Result<std::string> image_input(const std::string& image) const;
   // Builds ResolveOptions; reads the password from stdin when asked.
   Result<image::ResolveOptions> to_resolve_options(const GlobalOptions& global) const;
 };
@@ -60,5 +66,10 @@ std::filesystem::path database_path(const GlobalOptions& global);
 
 // Prints `e` for a person and returns its exit code.
 int report_error(const Error& e);
+
+// Prints a command-line parse error as one line naming the flag (with the
+// closest valid spelling for that command) and returns 2; --help and
+// --version print their text and return 0. Defined in usage.cpp.
+int report_parse_error(CLI::App& app, const CLI::ParseError& e);
 
 }  // namespace ig::cli

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "cli/command.h"
+#include "image/archive_source.h"
+#include "util/duration.h"
 #include "util/fs.h"
 
 namespace ig::cli {
@@ -15,9 +17,25 @@ void ImageOptions::add_to(CLI::App& cmd) {
   cmd.add_flag("--password-stdin", password_stdin, "Read the registry password from standard input");
   cmd.add_option("--ca-file", ca_file, "PEM file of extra certificate authorities for registry TLS");
   cmd.add_option("--insecure", insecure_hosts, "Registry host[:port] for which TLS verification is skipped (repeatable)");
-  cmd.add_option("--timeout", timeout_seconds, "Total timeout in seconds for registry operations, retries included")
-      ->check(CLI::PositiveNumber);
+  cmd.add_option("--timeout", timeout,
+                 "Total timeout for registry operations, retries included: seconds (300) or a duration (30s, 5m, "
+                 "1h)");
   cmd.add_flag("--no-cache", no_cache, "Neither read nor write the local cache");
+}
+
+void ImageOptions::add_input_to(CLI::App& cmd) {
+  cmd.add_option("--input", input,
+                 "Read the image from this archive instead of IMAGE: docker save output or an OCI archive, told "
+                 "apart by content");
+}
+
+Result<std::string> ImageOptions::image_input(const std::string& image) const {
+  if (!input.empty() && !image.empty()) {
+    return fail(ErrorCode::usage, "give either IMAGE ('{}') or --input {}, not both", image, input);
+  }
+  if (!input.empty()) return image::archive_input(input);
+  if (image.empty()) return fail(ErrorCode::usage, "no image given: name one as IMAGE or give --input ARCHIVE");
+  return image;
 }
 
 Result<image::ResolveOptions> ImageOptions::to_resolve_options(const GlobalOptions& global) const {
@@ -40,7 +58,7 @@ Result<image::ResolveOptions> ImageOptions::to_resolve_options(const GlobalOptio
   }
   o.registry.ca_file = ca_file;
   o.registry.insecure_hosts = insecure_hosts;
-  o.registry.timeout = std::chrono::seconds(timeout_seconds);
+  IG_ASSIGN(o.registry.timeout, parse_duration("--timeout", timeout));
   o.cache_dir = global.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(global.cache_dir);
   o.use_cache = !no_cache;
   return o;

@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   CLI::App app{"imagegate: read, inventory, scan and verify container images"};
   app.set_version_flag("--version", std::string("imagegate ") + IG_VERSION);
   app.require_subcommand(1);
+  // Global flags also work after the command (`imagegate scan -q IMAGE`), as
+  // Trivy users type them; set before the commands are added, which inherit it.
+  app.fallthrough();
   ig::cli::GlobalOptions global;
   app.add_option("--cache-dir", global.cache_dir, "Cache directory (default $XDG_CACHE_HOME/imagegate)");
   app.add_option("--db", global.db, "Vulnerability database file (default <cache dir>/db/imagegate.db)")
@@ -38,9 +41,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    // CLI11 returns 0 for --help/--version; every real parse error is a usage error.
-    return rc == 0 ? 0 : static_cast<int>(ig::ErrorCode::usage);
+    return ig::cli::report_parse_error(app, e);
   }
   if (global.debug) {
     ig::log::set_level(ig::log::Level::debug);

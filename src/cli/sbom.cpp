@@ -48,8 +48,8 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
   auto opts = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("sbom", "List an image's packages as an SBOM (CycloneDX, SPDX, JSON or a table)");
   cmd->add_option("IMAGE", opts->image,
-                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH")
-      ->required();
+                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH (or use "
+                  "--input FILE)");
   cmd->add_option("-f,--format", opts->format,
                   "Output format: table (default), json (imagegate's own, lossless), cyclonedx (= cyclonedx@1.6), "
                   "cyclonedx@1.5, cyclonedx@1.4, spdx-json (SPDX 2.3)")
@@ -64,13 +64,16 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_option("--max-layer-entries", opts->max_entries, "Refuse layers with more tar entries than this")
       ->check(CLI::PositiveNumber);
   opts->image_opts.add_to(*cmd);
+  opts->image_opts.add_input_to(*cmd);
   cmd->callback([&global, &run, opts] {
     run = [&global, opts]() -> int {
       auto format = report::parse_sbom_format(opts->format);
       if (!format) return report_error(format.error());
+      auto input = opts->image_opts.image_input(opts->image);
+      if (!input) return report_error(input.error());
       auto ro = opts->image_opts.to_resolve_options(global);
       if (!ro) return report_error(ro.error());
-      auto img = image::resolve(opts->image, *ro);
+      auto img = image::resolve(*input, *ro);
       if (!img) return report_error(img.error());
       attach_progress(*img, global);
       image::WalkOptions walk;

@@ -44,8 +44,23 @@ struct ScanOptions {
   unsigned threads = 0;
   std::string db_max_age = "7d";
   bool skip_db_age_check = false;
+  bool skip_db_update = false;  // accepted for Trivy users; imagegate never updates the database by itself
+  std::vector<std::string> scanners;
   ImageOptions image_opts;
 };
+
+// Trivy's --scanners: imagegate has one scanner, so "vuln" is all it can take.
+Result<void> check_scanners(const std::vector<std::string>& scanners) {
+  for (const auto& s : scanners) {
+    if (s != "vuln") {
+      return fail(ErrorCode::usage,
+                  "--scanners {}: imagegate scans only for known vulnerabilities; use --scanners vuln (or leave the "
+                  "flag out)",
+                  s);
+    }
+  }
+  return {};
+}
 
 Result<scan::Severity> severity_option(std::string_view flag, std::string_view value) {
   auto s = scan::parse_severity(value);
@@ -115,6 +130,8 @@ std::string render(const scan::ScanReport& report, const std::string& format, co
 }
 
 Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
+  IG_TRY(check_scanners(o.scanners));
+  IG_ASSIGN(auto image, o.image_opts.image_input(o.image));
   IG_ASSIGN(auto gate, gate_options(o));
   int64_t max_age = 0;
   if (!o.skip_db_age_check) {
@@ -132,7 +149,7 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
     return fail(db.error());
   }
   IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
-  IG_ASSIGN(auto img, image::resolve(o.image, ro));
+  IG_ASSIGN(auto img, image::resolve(image, ro));
   attach_progress(img, global);
   image::WalkOptions walk;
   walk.threads = o.threads;
@@ -186,8 +203,8 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
   auto opts = std::make_shared<ScanOptions>();
   auto* cmd = app.add_subcommand("scan", "Find known vulnerabilities in an image's packages");
   cmd->add_option("IMAGE", opts->image,
-                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH")
-      ->required();
+                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH (or use "
+                  "--input FILE)");
   cmd->add_option("-f,--format", opts->format,
                   "Output format: table (default), json (docs/scan-json.md), sarif (SARIF 2.1.0 for GitHub code "
                   "scanning) or cyclonedx (CycloneDX 1.6 SBOM with vulnerabilities; docs/scan-formats.md)")
@@ -199,7 +216,7 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_flag("--ignore-unfixed", opts->ignore_unfixed, "Drop findings that have no fixed version yet");
   cmd->add_option("--ignore-status", opts->ignore_statuses,
                   "Drop findings with these statuses (fixed, affected, will_not_fix, fix_deferred, end_of_life)");
-  cmd->add_option("--ignore-file", opts->ignore_file,
+  cmd->add_option("--ignore-file,--ignorefile", opts->ignore_file,
                   "Ignore file: imagegate YAML (ignore: [{id, purl, path, expires, statement}]), .trivyignore or "
                   ".trivyignore.yaml");
   cmd->add_option("--exit-code", opts->exit_code, "Exit with this code when findings remain after filtering (default 0)")
@@ -208,12 +225,18 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_option("--db-max-age", opts->db_max_age,
                   "Warn when the database is older than this (e.g. 36h, 3d, 2w; default 7d)");
   cmd->add_flag("--skip-db-age-check", opts->skip_db_age_check, "Do not warn about the database's age");
+  cmd->add_flag("--skip-db-update", opts->skip_db_update,
+                "Accepted for Trivy users and ignored: imagegate never updates the database by itself (run `imagegate "
+                "db pull` or `db import` when you choose)");
+  cmd->add_option("--scanners", opts->scanners, "Accepted for Trivy users: only 'vuln' (the one scanner imagegate has)");
   opts->image_opts.add_to(*cmd);
+  opts->image_opts.add_input_to(*cmd);
   cmd->callback([&global, &run, opts] {
     run = [&global, opts]() -> int {
       ScanOptions o = *opts;
       o.severities = split_commas(o.severities);
       o.ignore_statuses = split_commas(o.ignore_statuses);
+      o.scanners = split_commas(o.scanners);
       auto code = run_scan(global, o);
       return code ? *code : report_error(code.error());
     };

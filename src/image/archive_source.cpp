@@ -327,4 +327,14 @@ Result<std::shared_ptr<Source>> open_docker_archive(std::string_view spec) {
   return synthesize(files, *entry);
 }
 
+Result<std::string> archive_input(const std::string& path) {
+  IG_ASSIGN(auto files, open_tar(path, "archive " + path));
+  if (files->exists("manifest.json")) return "docker-archive:" + path;
+  if (files->exists("index.json")) return "oci-archive:" + path;
+  return fail(ErrorCode::invalid_image,
+              "{} holds neither manifest.json (docker save output) nor index.json (an OCI image layout): give "
+              "--input a docker-archive or oci-archive tar",
+              files->describe());
+}
+
 }  // namespace ig::image

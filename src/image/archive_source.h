@@ -23,6 +23,13 @@ Result<std::shared_ptr<Source>> open_oci_archive(std::string_view spec);
 // image.
 Result<std::shared_ptr<Source>> open_docker_archive(std::string_view spec);
 
+// The source spec for an archive named without its kind (Trivy's --input
+// FILE): "docker-archive:FILE" when it holds a manifest.json (docker save,
+// including Docker 25+ archives that also carry an OCI layout), else
+// "oci-archive:FILE" when it holds an index.json. not_found when the file is
+// absent; invalid_image when it is neither.
+Result<std::string> archive_input(const std::string& path);
+
 // Splits "FILE[:suffix]" where FILE may itself contain ':': the longest prefix
 // that names an existing file wins, else the whole text is the file.
 struct ArchiveRef {

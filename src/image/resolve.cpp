@@ -157,6 +157,25 @@ Result<void> load_config(Source& source, const ResolveOptions& options, bool pla
   return {};
 }
 
+// ResolveOptions::manifest_only: the root as it is, read no further.
+Result<void> describe_root(RawManifest root, ResolvedImage& img) {
+  auto kind = sniff_manifest_kind(root.bytes, root.media_type);
+  if (!kind) return fail(kind.error().with_context(fmt::format("manifest {} of {}", root.digest, img.name)));
+  if (*kind == ManifestKind::index) {
+    img.index_digest = root.digest;
+    img.media_type = root.media_type;
+    img.manifest_raw = std::move(root);
+    return {};
+  }
+  auto m = parse_manifest(root.bytes);
+  if (!m) return fail(m.error().with_context(fmt::format("manifest {} of {}", root.digest, img.name)));
+  img.manifest = std::move(*m);
+  img.digest = root.digest;
+  img.media_type = !img.manifest.media_type.empty() ? img.manifest.media_type : root.media_type;
+  img.manifest_raw = std::move(root);
+  return {};
+}
+
 }  // namespace
 
 const char* source_kind_name(SourceKind k) {
@@ -188,6 +207,10 @@ Result<ResolvedImage> resolve(std::string_view input, const ResolveOptions& opti
 
   IG_ASSIGN(img.source, open_source(input, options, img));
   IG_ASSIGN(RawManifest root, img.source->fetch_root());
+  if (options.manifest_only) {
+    IG_TRY(describe_root(std::move(root), img));
+    return img;
+  }
   bool platform_from_index = false;
   IG_ASSIGN(img.manifest_raw, select_manifest(*img.source, std::move(root), options, img, platform_from_index));
   auto m = parse_manifest(img.manifest_raw.bytes);

@@ -36,6 +36,13 @@ struct ResolveOptions {
   RegistryOptions registry;
   std::filesystem::path cache_dir;      // empty: default_cache_dir()
   bool use_cache = true;
+  // Stop at what a signature covers: the root manifest, or the index when the
+  // reference names one (platforms are not picked, as cosign signs the index).
+  // No config blob is read, so artifacts (Helm charts, WASM modules, SBOMs) and
+  // images whose config the registry lacks resolve too; `config`, `layers` and
+  // `platform` stay empty, and for an index `index_digest` is set and `digest`
+  // is not.
+  bool manifest_only = false;
 };
 
 enum class SourceKind { registry, oci_layout, oci_archive, docker_archive, rootfs };

@@ -139,7 +139,7 @@ ojson os_entry(const inventory::OsInfo& os) {
   if (!os.version_id.empty()) j["versionInfo"] = os.version_id;
   finish_package(j, std::string(k_noassertion));
   if (!os.pretty_name.empty()) j["description"] = os.pretty_name;
-  j["primaryPackagePurpose"] = "OPERATING-SYSTEM";
+  j["primaryPackagePurpose"] = "OPERATING_SYSTEM";
   return j;
 }
 

@@ -1,7 +1,8 @@
 // SPDX 2.3 JSON.
 //
 // Shape: the document DESCRIBES the image (a package with purpose CONTAINER
-// and a pkg:oci purl); the image CONTAINS the OS (purpose OPERATING-SYSTEM)
+// and a pkg:oci purl); the image CONTAINS the OS (purpose OPERATING_SYSTEM,
+// the JSON spelling; tag-value writes OPERATING-SYSTEM)
 // and every package (purpose LIBRARY, a PACKAGE-MANAGER purl reference,
 // licenseDeclared as a valid SPDX expression with LicenseRef-s for licenses
 // that are not SPDX ids, licenseConcluded NOASSERTION). SPDXIDs derive from

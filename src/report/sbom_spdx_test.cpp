@@ -53,7 +53,7 @@ TEST(SbomSpdx, PackagesAndRelationships) {
   EXPECT_EQ(img["checksums"][0]["checksumValue"], in.image.digest.substr(7));
   EXPECT_EQ(img["externalRefs"][0]["referenceLocator"], image_purl(in.image));
   const auto& os = doc["packages"][1];
-  EXPECT_EQ(os["primaryPackagePurpose"], "OPERATING-SYSTEM");
+  EXPECT_EQ(os["primaryPackagePurpose"], "OPERATING_SYSTEM");
   EXPECT_EQ(os["name"], "debian");
   EXPECT_EQ(os["versionInfo"], "12");
 

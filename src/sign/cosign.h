@@ -37,7 +37,8 @@ struct SignedImage {
 
 // Resolves `input` (a registry reference) once and describes what it names:
 // the index when the tag points to a multi-platform index (as cosign signs
-// it), else the image manifest. usage error for non-registry inputs.
+// it), else the image manifest. Reads only that manifest or index, never a
+// config blob. usage error for non-registry inputs.
 Result<SignedImage> open_signed_image(std::string_view input, const image::ResolveOptions& options);
 
 // Parses repeated "k=v" flag values into a map; usage error naming `flag`

@@ -5,7 +5,12 @@
 namespace ig::sign {
 
 Result<SignedImage> open_signed_image(std::string_view input, const image::ResolveOptions& options) {
-  IG_ASSIGN(image::ResolvedImage img, image::resolve(input, options));
+  // A signature covers the manifest (or index) digest and nothing else, so
+  // nothing else is read: cosign verifies an image whose config blob is gone,
+  // and Helm charts or WASM modules have no container config at all.
+  image::ResolveOptions manifest_only = options;
+  manifest_only.manifest_only = true;
+  IG_ASSIGN(image::ResolvedImage img, image::resolve(input, manifest_only));
   auto* source = dynamic_cast<image::RegistrySource*>(img.source.get());
   if (img.kind != image::SourceKind::registry || source == nullptr || !img.reference) {
     return fail(ErrorCode::usage,

@@ -17,6 +17,7 @@
 #include <dlfcn.h>
 
 #include <cstdarg>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -94,7 +95,24 @@ extern "C" {
 
 CURLcode curl_global_init(long flags) { return loaded() ? api().global_init(flags) : CURLE_FAILED_INIT; }
 
-CURL* curl_easy_init() { return loaded() ? api().easy_init() : nullptr; }
+// Every handle trusts the CAs that SSL_CERT_FILE and SSL_CERT_DIR name, as Go
+// tools (skopeo, cosign, Trivy, crane) do: corporate proxies with private CAs
+// are set up that way. Done here, where every handle is made, so that no
+// HTTPS connection (registry, token service, KMS, webhook) can miss it.
+// OpenSSL reads these variables only for its default paths, which libcurl
+// replaces with its compiled-in bundle; hence the explicit options. SSL_CERT_DIR
+// may list several directories separated by ':' (OpenSSL splits it). --ca-file
+// still adds its certificates on top (image/http.cpp).
+CURL* curl_easy_init() {
+  if (!loaded()) return nullptr;
+  CURL* curl = api().easy_init();
+  if (curl == nullptr) return nullptr;
+  const char* file = std::getenv("SSL_CERT_FILE");
+  if (file != nullptr && *file != '\0') api().easy_setopt(curl, CURLOPT_CAINFO, file);
+  const char* dir = std::getenv("SSL_CERT_DIR");
+  if (dir != nullptr && *dir != '\0') api().easy_setopt(curl, CURLOPT_CAPATH, dir);
+  return curl;
+}
 
 // The variadic argument is forwarded by the type libcurl itself reads for the
 // option, which its number encodes (CURLOPTTYPE_* bases, curl.h).

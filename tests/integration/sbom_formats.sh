@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `imagegate sbom` on the bundled example image, in every format: each document
-# validates against its JSON schema (the official CycloneDX 1.4/1.5/1.6 schemas
-# from npm; our SPDX 2.3 schema, see lib/sbom_spdx-2.3.schema.json), two runs
+# validates against its official JSON schema (CycloneDX 1.4/1.5/1.6 from npm;
+# SPDX 2.3 read in place from ../shared/schemas), two runs
 # give identical bytes, and the packages are exactly the example's. Then
 # --output, --timestamp, a bad --format, and a root file system (dir:).
 set -euo pipefail
@@ -12,6 +12,7 @@ LIB=$IG_SOURCE_DIR/tests/integration/lib
 # shellcheck source=lib/sbom_schemas.sh
 . "$LIB/sbom_schemas.sh"
 SCHEMAS=$(sbom_schema_dir)
+SPDX_SCHEMA=$(sbom_spdx_schema)
 IMAGE=oci:$IG_BUILD_DIR/example/image:latest
 [ -f "$IG_BUILD_DIR/example/image/index.json" ] || { echo "example image missing: build target example_image" >&2; exit 1; }
 T=$(mktemp -d)
@@ -35,7 +36,7 @@ cmp -s "$T/cyclonedx.1" "$T/cyclonedx@1.6.1" || fail "cyclonedx is not cyclonedx
 for v in 1.6 1.5 1.4; do
   "$PY" "$LIB/sbom_validate.py" cyclonedx "$SCHEMAS" "$v" "$T/cyclonedx@$v.1" || fail "CycloneDX $v invalid"
 done
-"$PY" "$LIB/sbom_validate.py" spdx "$LIB/sbom_spdx-2.3.schema.json" "$T/spdx-json.1" || fail "SPDX invalid"
+"$PY" "$LIB/sbom_validate.py" spdx "$SPDX_SCHEMA" "$T/spdx-json.1" || fail "SPDX invalid"
 "$PY" "$LIB/sbom_validate.py" spdx-refs "$SCHEMAS" "$T/spdx-json.1" || fail "SPDX references invalid"
 # The license ids compiled into imagegate are all ids the CycloneDX schema accepts.
 mapfile -t ids < <(grep -o '"[^"]*"' "$IG_SOURCE_DIR/src/report/sbom_license_ids.inc" | tr -d '"')
@@ -102,7 +103,7 @@ for v in ("1.6", "1.4"):
 s = json.load(open(f"{t}/spdx-json.1"))
 pk = {p["name"]: p for p in s["packages"]}
 purposes = sorted(p.get("primaryPackagePurpose") for p in s["packages"])
-check(purposes == ["CONTAINER", "LIBRARY", "LIBRARY", "LIBRARY", "LIBRARY", "OPERATING-SYSTEM"], f"spdx purposes {purposes}")
+check(purposes == ["CONTAINER", "LIBRARY", "LIBRARY", "LIBRARY", "LIBRARY", "OPERATING_SYSTEM"], f"spdx purposes {purposes}")
 for name, (eco, ver, src) in want.items():
     check(pk[name]["versionInfo"] == ver, f"spdx {name} version")
     refs = pk[name]["externalRefs"]
@@ -129,7 +130,7 @@ if ls "$T" | grep -q 'out.spdx.json.tmp'; then fail "--output left a temporary f
 "$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["metadata"]["timestamp"]; assert t.endswith("Z") and len(t)==20, t' "$T/ts.cdx.json" ||
   fail "--timestamp: no metadata.timestamp"
 "$IMAGEGATE" sbom -f spdx-json --timestamp "$IMAGE" > "$T/ts.spdx.json"
-"$PY" "$LIB/sbom_validate.py" spdx "$LIB/sbom_spdx-2.3.schema.json" "$T/ts.spdx.json" || fail "SPDX with timestamp invalid"
+"$PY" "$LIB/sbom_validate.py" spdx "$SPDX_SCHEMA" "$T/ts.spdx.json" || fail "SPDX with timestamp invalid"
 
 # A bad format is a usage error (exit 2) that names the accepted formats.
 set +e
@@ -147,6 +148,9 @@ rm -f "$T/rootfs/app/.wh.old.txt" "$T/rootfs/app/old.txt"
 "$IMAGEGATE" sbom -f cyclonedx "dir:$T/rootfs" > "$T/dir.cdx.json"
 "$IMAGEGATE" sbom -f cyclonedx "dir:$T/rootfs" | cmp -s - "$T/dir.cdx.json" || fail "dir: two runs differ"
 "$PY" "$LIB/sbom_validate.py" cyclonedx "$SCHEMAS" 1.6 "$T/dir.cdx.json" || fail "dir: CycloneDX invalid"
+"$IMAGEGATE" sbom -f spdx-json "dir:$T/rootfs" > "$T/dir.spdx.json"
+"$PY" "$LIB/sbom_validate.py" spdx "$SPDX_SCHEMA" "$T/dir.spdx.json" || fail "dir: SPDX invalid"
+"$PY" "$LIB/sbom_validate.py" spdx-refs "$SCHEMAS" "$T/dir.spdx.json" || fail "dir: SPDX references invalid"
 "$PY" - "$T/dir.json" "$T/json.1" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])

@@ -124,6 +124,7 @@ PY
 # CycloneDX: the 1.6 schema, the SBOM's components, and the vulnerabilities.
 "$PY" "$LIB/sbom_validate.py" cyclonedx "$CDX_SCHEMAS" 1.6 "$T/cyclonedx.1" || fail "CycloneDX 1.6 invalid"
 "$IMAGEGATE" sbom --format cyclonedx "$IMAGE" > "$T/sbom.cdx"
+"$PY" "$LIB/sbom_validate.py" cyclonedx "$CDX_SCHEMAS" 1.6 "$T/sbom.cdx" || fail "sbom CycloneDX 1.6 invalid"
 "$PY" - "$T/cyclonedx.1" "$T/sbom.cdx" <<'PY'
 import json, sys
 d, sbom = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))

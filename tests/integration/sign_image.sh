@@ -14,7 +14,7 @@ BUNDLE_TYPE=application/vnd.dev.sigstore.bundle.v0.3+json
 
 reg_build_image "$L" one amd64 "first image"
 reg_build_image "$L" two amd64 "second image"
-for repo in app legacy wrongkey tamper; do reg_push "oci:$L:one" "docker://$R/test/$repo:v1"; done
+for repo in app legacy wrongkey tamper noconfig; do reg_push "oci:$L:one" "docker://$R/test/$repo:v1"; done
 reg_push "oci:$L:two" "docker://$R/test/app:v2"
 reg_push "oci:$L:two" "docker://$R/test/legacy:v2"
 D1=$(reg_raw_digest "$R/test/app:v1")
@@ -84,6 +84,19 @@ SBOM_REF=$(jq -r '.referrers[0].digest' "$W/refs.json")
 get_blob test/app "$(get_manifest test/app "$SBOM_REF" | jq -r '.layers[0].digest')" >"$W/sbom.back"
 cmp -s "$W/sbom.back" "$W/sbom.spdx.json" && echo "ok: attached file round-trips"
 "$IMAGEGATE" verify --key "$W/k.pub" "$R/test/app:v1" >/dev/null
+
+# --- a signature covers the manifest only: verify reads no config blob ---
+# The registry loses the image's config (DELETE, as storage.delete is on);
+# cosign still verifies the signature, and so must imagegate, by every method
+# it offers (they share the resolution step exercised here).
+"$IMAGEGATE" sign --key "$W/k.key" "$R/test/noconfig:v1" 2>/dev/null
+CFG=$(get_manifest test/noconfig v1 | jq -r .config.digest)
+curl -sf -X DELETE "http://$R/v2/test/noconfig/blobs/$CFG" >/dev/null
+if get_blob test/noconfig "$CFG" >/dev/null 2>&1; then echo "FAIL: the config blob is still served" >&2; exit 1; fi
+expect_fail 3 "$CFG" "$IMAGEGATE" inspect "$R/test/noconfig:v1"
+"$IMAGEGATE" verify --key "$W/k.pub" --format json "$R/test/noconfig:v1" >"$W/noconfig.json"
+check "verified without the config blob" "$(jq -r .verified "$W/noconfig.json")" "true"
+check "digest without the config blob" "$(jq -r .digest "$W/noconfig.json")" "$D1"
 
 # --- legacy: two signatures, the second keeps the first; openssl verifies both ---
 "$IMAGEGATE" sign --key "$W/k.key" --signature-format legacy --annotation build=1 "$R/test/legacy:v1" 2>/dev/null

@@ -20,3 +20,13 @@ _sbom_schema_fetch() {
     echo "npm pack @cyclonedx/cyclonedx-library@$SBOM_CDX_LIB_VERSION failed"; return 1; }
   tar xzf "$1"/cyclonedx-cyclonedx-library-*.tgz -C "$1" package/res/schema
 }
+
+# The official SPDX 2.3 JSON schema, read in place from the shared schemas
+# folder that sits beside the clone (../shared/schemas, as on CI); never copied
+# into the project. IMAGEGATE_SHARED_DIR overrides where that folder is.
+sbom_spdx_schema() {
+  local shared=${IMAGEGATE_SHARED_DIR:-${IG_SOURCE_DIR:?}/../shared}
+  local f=$shared/schemas/spdx-2.3.schema.json
+  [ -f "$f" ] || { echo "the official SPDX 2.3 schema is missing: expected $f (put the shared folder beside the clone or set IMAGEGATE_SHARED_DIR)" >&2; return 1; }
+  echo "$f"
+}
