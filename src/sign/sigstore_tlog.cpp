@@ -130,7 +130,7 @@ Result<std::string> digest_hex_from_hash_output(const json* h, std::string_view 
 // A Rekor v2 Signature: {content, verifier}.
 Result<LoggedContent> logged_v2_signature(const json& sig, std::string_view path, std::string digest_hex) {
   LoggedContent c;
-  IG_ASSIGN(c.signature, pbjson::bytes(sig, "content", std::string(path) + ".signature"));
+  IG_ASSIGN(c.signature, pbjson::bytes(sig, "content", path));
   IG_ASSIGN(c.signer_der, signer_der_from_verifier(pbjson::member(sig, "verifier"), std::string(path) + ".verifier"));
   c.digest_hex = std::move(digest_hex);
   return c;

@@ -9,7 +9,6 @@
 #include "sign/keys.h"
 #include "util/base64.h"
 #include "util/digest.h"
-#include "sign/x509.h"
 
 namespace ig::sign {
 namespace {
