@@ -18,7 +18,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     l.log_id = std::string(32, '\x01');
     return l;
   }();
+  // Rekor v2 logs sign notes with Ed25519 (key hints computed from the name).
+  static const ig::sign::LogKey ed25519_log = [] {
+    ig::sign::LogKey l;
+    std::string spki("\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12);
+    if (auto k = ig::sign::PublicKey::from_der(spki + std::string(32, '\x02'))) l.key = *k;
+    l.log_id = std::string(32, '\x03');
+    return l;
+  }();
   (void)ig::sign::verify_checkpoint(in, log);
+  (void)ig::sign::verify_checkpoint(in, ed25519_log);
   ig::sign::TlogEntry e;
   e.kind = "hashedrekord";
   e.version = "0.0.1";
@@ -26,6 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ig::sign::verify_tlog_body(e, ig::sign::SignedContent{});
   e.kind = "intoto";
   e.version = "0.0.2";
+  (void)ig::sign::verify_tlog_body(e, ig::sign::SignedContent{});
+  e.kind = "hashedrekord";  // Rekor v2 bodies
+  (void)ig::sign::verify_tlog_body(e, ig::sign::SignedContent{});
+  e.kind = "dsse";
   (void)ig::sign::verify_tlog_body(e, ig::sign::SignedContent{});
   static const ig::sign::TrustedRoot root;
   (void)ig::sign::verify_rfc3161_timestamp(in, "sig", root);

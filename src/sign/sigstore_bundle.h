@@ -32,7 +32,7 @@ struct TlogEntry {
   std::string log_id;  // raw bytes: sha256 of the log's DER public key
   std::string kind;    // "hashedrekord", "intoto", "dsse"
   std::string version;
-  int64_t integrated_time = 0;
+  int64_t integrated_time = 0;  // 0 when absent: Rekor v2 entries carry none
   std::string signed_entry_timestamp;  // raw bytes; empty when the bundle has no inclusion promise
   std::optional<InclusionProof> inclusion_proof;
   std::string canonicalized_body;  // raw bytes (JSON)

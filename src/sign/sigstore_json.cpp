@@ -132,6 +132,15 @@ Result<int64_t> parse_rfc3339(std::string_view s, std::string_view path) {
   return static_cast<int64_t>(timegm(&tm)) - offset;
 }
 
+std::string format_rfc3339(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  struct tm tm = {};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 Result<std::string> canonical_json(const json& value) {
   IG_TRY(check_depth(value, 0));
   bool has_float = false;

@@ -33,6 +33,8 @@ Result<std::string> decode_bytes(std::string_view text, std::string_view path);
 
 // RFC 3339 "2023-01-01T00:00:00.123Z" (or with an offset) to unix seconds.
 Result<int64_t> parse_rfc3339(std::string_view text, std::string_view path);
+// Unix seconds to "2023-01-01T00:00:00Z", for messages.
+std::string format_rfc3339(int64_t t);
 
 // RFC 8785 canonical JSON for the value shapes Rekor uses (objects, arrays,
 // strings, integers, booleans, null): sorted keys, no whitespace. Floating

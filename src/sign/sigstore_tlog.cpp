@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "sign/sigstore_json.h"
@@ -34,6 +35,8 @@ std::string hex(std::string_view raw) {
 
 // The em dash that starts each signature line of a signed note.
 constexpr std::string_view k_note_dash = "\xE2\x80\x94 ";
+// Signature lines read per note, as Go's note package caps them.
+constexpr size_t k_max_note_signatures = 100;
 
 Result<int64_t> parse_size(std::string_view s) {
   int64_t v = 0;
@@ -97,7 +100,65 @@ struct LoggedContent {
   std::string signer_der;
 };
 
+// The signer a Rekor v2 `Verifier` names: a DER certificate or DER public key.
+Result<std::string> signer_der_from_verifier(const json* verifier, std::string_view path) {
+  if (verifier == nullptr) return fail(ErrorCode::invalid_signature, "{} has no verifier", path);
+  if (const json* cert = pbjson::member(*verifier, "x509Certificate"); cert != nullptr) {
+    IG_ASSIGN(std::string der, pbjson::bytes(*cert, "rawBytes", std::string(path) + ".x509Certificate"));
+    IG_ASSIGN(Certificate c, parse_der_certificate(der));
+    return certificate_der(c);
+  }
+  if (const json* key = pbjson::member(*verifier, "publicKey"); key != nullptr) {
+    IG_ASSIGN(std::string der, pbjson::bytes(*key, "rawBytes", std::string(path) + ".publicKey"));
+    IG_ASSIGN(PublicKey k, PublicKey::from_der(der));
+    return k.to_der();
+  }
+  return fail(ErrorCode::invalid_signature, "{} names neither a certificate nor a public key", path);
+}
+
+// The hex digest of a Rekor v2 HashOutput, which must be SHA-256.
+Result<std::string> digest_hex_from_hash_output(const json* h, std::string_view path) {
+  if (h == nullptr) return fail(ErrorCode::invalid_signature, "{} is missing", path);
+  std::string algorithm = pbjson::string_or(*h, "algorithm", "");
+  if (algorithm != "SHA2_256") {
+    return fail(ErrorCode::invalid_signature, "{} uses digest algorithm '{}' (SHA2_256 is supported)", path, algorithm);
+  }
+  IG_ASSIGN(std::string raw, pbjson::bytes(*h, "digest", path));
+  return hex(raw);
+}
+
+// A Rekor v2 Signature: {content, verifier}.
+Result<LoggedContent> logged_v2_signature(const json& sig, std::string_view path, std::string digest_hex) {
+  LoggedContent c;
+  IG_ASSIGN(c.signature, pbjson::bytes(sig, "content", path));
+  IG_ASSIGN(c.signer_der, signer_der_from_verifier(pbjson::member(sig, "verifier"), std::string(path) + ".verifier"));
+  c.digest_hex = std::move(digest_hex);
+  return c;
+}
+
+// Rekor v2 bodies (apiVersion 0.0.2): spec.hashedRekordV002 {data, signature}
+// or spec.dsseV002 {payloadHash, signatures[]}, bytes in base64.
+Result<LoggedContent> logged_content_v2(const json& body, std::string_view kind) {
+  if (kind == "hashedrekord") {
+    const json* spec = at(body, {"spec", "hashedRekordV002"});
+    if (spec == nullptr) return fail(ErrorCode::invalid_signature, "hashedrekord 0.0.2 entry has no spec.hashedRekordV002");
+    IG_ASSIGN(std::string digest, digest_hex_from_hash_output(pbjson::member(*spec, "data"), "hashedRekordV002.data"));
+    const json* sig = pbjson::member(*spec, "signature");
+    if (sig == nullptr) return fail(ErrorCode::invalid_signature, "hashedrekord 0.0.2 entry records no signature");
+    return logged_v2_signature(*sig, "hashedRekordV002.signature", std::move(digest));
+  }
+  const json* spec = at(body, {"spec", "dsseV002"});
+  if (spec == nullptr) return fail(ErrorCode::invalid_signature, "dsse 0.0.2 entry has no spec.dsseV002");
+  IG_ASSIGN(std::string digest, digest_hex_from_hash_output(pbjson::member(*spec, "payloadHash"), "dsseV002.payloadHash"));
+  const json* sigs = pbjson::member(*spec, "signatures");
+  if (sigs == nullptr || !sigs->is_array() || sigs->size() != 1) {
+    return fail(ErrorCode::invalid_signature, "dsse 0.0.2 entry must record exactly one signature");
+  }
+  return logged_v2_signature((*sigs)[0], "dsseV002.signatures[0]", std::move(digest));
+}
+
 Result<LoggedContent> logged_content(const json& body, std::string_view kind, std::string_view version) {
+  if ((kind == "hashedrekord" || kind == "dsse") && version == "0.0.2") return logged_content_v2(body, kind);
   LoggedContent c;
   if (kind == "hashedrekord" && version == "0.0.1") {
     IG_ASSIGN(c.signature, pbjson::decode_bytes(text_at(body, {"spec", "signature", "content"}), "hashedrekord signature"));
@@ -127,8 +188,8 @@ Result<LoggedContent> logged_content(const json& body, std::string_view kind, st
     IG_ASSIGN(c.signer_der, signer_der_from_body(text_at((*sigs)[0], {"verifier"}), "dsse verifier"));
     return c;
   }
-  return fail(ErrorCode::invalid_signature, "transparency log entry kind {} {} is not supported (hashedrekord 0.0.1, "
-              "intoto 0.0.2 and dsse 0.0.1 are)", kind, version);
+  return fail(ErrorCode::invalid_signature, "transparency log entry kind {} {} is not supported (hashedrekord 0.0.1 "
+              "and 0.0.2, intoto 0.0.2, dsse 0.0.1 and 0.0.2 are)", kind, version);
 }
 
 }  // namespace
@@ -171,6 +232,20 @@ Result<void> verify_merkle_inclusion(int64_t index, int64_t tree_size, std::stri
   return {};
 }
 
+std::vector<std::string> note_key_hints(const LogKey& log, std::string_view name) {
+  std::vector<std::string> hints{log.log_id.substr(0, 4)};
+  if (log.key.type() == KeyType::ed25519) {
+    unsigned char raw[64];
+    size_t n = sizeof raw;
+    if (EVP_PKEY_get_raw_public_key(log.key.raw(), raw, &n) == 1) {
+      std::string id = sha256_raw(name, std::string_view("\n\x01", 2),
+                                  std::string_view(reinterpret_cast<const char*>(raw), n));
+      hints.push_back(id.substr(0, 4));
+    }
+  }
+  return hints;
+}
+
 Result<Checkpoint> verify_checkpoint(std::string_view note, const LogKey& log) {
   size_t split = note.find("\n\n");
   if (split == std::string_view::npos) return fail(ErrorCode::invalid_signature, "checkpoint has no signature block");
@@ -181,21 +256,26 @@ Result<Checkpoint> verify_checkpoint(std::string_view note, const LogKey& log) {
   cp.origin = std::string(body[0]);
   IG_ASSIGN(cp.tree_size, parse_size(body[1]));
   IG_ASSIGN(cp.root_hash, pbjson::decode_bytes(body[2], "checkpoint root hash"));
-  std::string_view hint = std::string_view(log.log_id).substr(0, 4);
   bool matched = false;
+  size_t signatures = 0;
+  // Co-signed notes carry a line per witness, in any order: only the lines
+  // under one of the log's own key hints are tried, the rest are not ours.
   for (auto line : lines(note.substr(split + 2))) {
-    if (!line.starts_with(k_note_dash)) continue;
+    if (!line.starts_with(k_note_dash) || ++signatures > k_max_note_signatures) continue;
     line.remove_prefix(k_note_dash.size());
     size_t sp = line.rfind(' ');
     if (sp == std::string_view::npos) continue;
     auto raw = base64_decode(line.substr(sp + 1), "checkpoint signature");
-    if (!raw || raw->size() < 5 || std::string_view(*raw).substr(0, 4) != hint) continue;
+    if (!raw || raw->size() < 5) continue;
+    auto hints = note_key_hints(log, line.substr(0, sp));
+    if (std::find(hints.begin(), hints.end(), std::string_view(*raw).substr(0, 4)) == hints.end()) continue;
     matched = true;
     if (log.key.verify(text, std::string_view(*raw).substr(4))) return cp;
   }
   std::string log_name = log.base_url.empty() ? hex(log.log_id) : log.base_url;
   if (matched) return fail(ErrorCode::invalid_signature, "checkpoint signature does not verify with the log key of {}", log_name);
-  return fail(ErrorCode::invalid_signature, "checkpoint carries no signature by the log {}", log_name);
+  return fail(ErrorCode::invalid_signature, "checkpoint carries no signature by the log {} ({} signature line(s), none "
+              "under its key hint)", log_name, signatures);
 }
 
 Result<void> verify_signed_entry_timestamp(const TlogEntry& entry, const LogKey& log) {
@@ -222,6 +302,30 @@ Result<void> verify_inclusion_proof(const TlogEntry& entry, const LogKey& log) {
   if (cp.root_hash != p.root_hash || cp.tree_size != p.tree_size) {
     return fail(ErrorCode::invalid_signature, "checkpoint names root {} of {} leaves, the inclusion proof root {} of {}",
                 hex(cp.root_hash), cp.tree_size, hex(p.root_hash), p.tree_size);
+  }
+  return {};
+}
+
+Result<void> verify_log_validity(const TlogEntry& entry, const LogKey& log, const std::vector<int64_t>& timestamps) {
+  std::string where = fmt::format("log index {}", entry.log_index);
+  std::string log_name = log.base_url.empty() ? hex(log.log_id) : log.base_url;
+  if (entry.integrated_time != 0) {
+    if (!log.valid.contains(entry.integrated_time)) {
+      return fail(ErrorCode::invalid_signature, "{}: integrated at {}, outside the validity of log {}", where,
+                  pbjson::format_rfc3339(entry.integrated_time), log_name);
+    }
+    return {};
+  }
+  if (timestamps.empty()) {
+    return fail(ErrorCode::invalid_signature, "{}: the entry has no integrated time (a Rekor v2 entry) and the bundle no "
+                "verified RFC 3161 timestamp, so when it was logged is unknown; sign with a timestamp authority "
+                "(cosign does by default with Rekor v2)", where);
+  }
+  for (int64_t t : timestamps) {
+    if (!log.valid.contains(t)) {
+      return fail(ErrorCode::invalid_signature, "{}: timestamped at {}, outside the validity of log {}", where,
+                  pbjson::format_rfc3339(t), log_name);
+    }
   }
   return {};
 }

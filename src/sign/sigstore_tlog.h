@@ -33,9 +33,16 @@ struct Checkpoint {
   std::string root_hash;  // raw bytes
 };
 
+// The 4-byte key hints under which `log` may sign a note as `name`: the C2SP
+// signed-note key ID SHA-256(name || 0x0A || 0x01 || raw key)[:4] for an
+// Ed25519 key (Rekor v2), and the first 4 bytes of the log id (Rekor v1, and
+// trusted roots whose log id is the note key ID).
+std::vector<std::string> note_key_hints(const LogKey& log, std::string_view name);
+
 // Verifies a signed note ("origin\nsize\nbase64 root\n...\n\n— name base64(keyhint||sig)\n")
-// against `log`: one signature line whose 4-byte key hint matches the log id
-// must verify over the note text. Returns the parsed checkpoint.
+// against `log`: one signature line whose key hint is one of `log`'s must
+// verify over the note text. Other lines (witness co-signatures, other logs)
+// are ignored, wherever they stand. Returns the parsed checkpoint.
 Result<Checkpoint> verify_checkpoint(std::string_view note, const LogKey& log);
 
 // Verifies the SET: the log's signature over canonical JSON
@@ -44,6 +51,12 @@ Result<void> verify_signed_entry_timestamp(const TlogEntry& entry, const LogKey&
 
 // Verifies the inclusion proof and its checkpoint; both must name the same root.
 Result<void> verify_inclusion_proof(const TlogEntry& entry, const LogKey& log);
+
+// Checks that `log` was trusted when `entry` was logged: at its integrated time
+// when it has one (Rekor v1), else at every time in `timestamps` (verified RFC
+// 3161 times: Rekor v2 entries carry no time of their own). Fails naming the
+// entry when the log was not valid then, or when there is no time at all.
+Result<void> verify_log_validity(const TlogEntry& entry, const LogKey& log, const std::vector<int64_t>& timestamps);
 
 // What the bundle says was signed, to compare with what the log recorded.
 struct SignedContent {
@@ -54,8 +67,9 @@ struct SignedContent {
 };
 
 // Checks that the entry's canonicalized body (hashedrekord 0.0.1, intoto 0.0.2
-// or dsse 0.0.1) records exactly `content`, and that its kind/version match
-// the entry's kindVersion.
+// or dsse 0.0.1 from Rekor v1; hashedrekord or dsse 0.0.2 from Rekor v2)
+// records exactly `content`, and that its kind/version match the entry's
+// kindVersion.
 Result<void> verify_tlog_body(const TlogEntry& entry, const SignedContent& content);
 
 }  // namespace ig::sign

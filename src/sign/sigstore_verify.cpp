@@ -46,14 +46,7 @@ std::string hex_to_raw(std::string_view hex) {
   return out;
 }
 
-std::string format_time(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  struct tm tm = {};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string format_time(int64_t t) { return pbjson::format_rfc3339(t); }
 
 // One verification run: the checks in order, stopping at the first failure.
 class BundleVerifier {
@@ -63,8 +56,8 @@ class BundleVerifier {
 
   BundleVerification run(std::string_view bundle_json) {
     if (!step([&] { return parse(bundle_json); }) || !step([&] { return select_key(); }) ||
-        !step([&] { return check_content(); }) || !step([&] { return check_tlog(); }) ||
-        !step([&] { return check_timestamps(); })) {
+        !step([&] { return check_content(); }) || !step([&] { return check_timestamps(); }) ||
+        !step([&] { return check_tlog(); })) {
       return std::move(out_);
     }
     if (chain_mode_) {
@@ -244,10 +237,9 @@ class BundleVerifier {
     if (log == nullptr) {
       return fail(ErrorCode::invalid_signature, "{}: log {} is not in the trusted root", where, raw_to_hex(e.log_id));
     }
-    if (!log->valid.contains(e.integrated_time)) {
-      return fail(ErrorCode::invalid_signature, "{}: integrated at {}, outside the validity of log {}", where,
-                  format_time(e.integrated_time), log->base_url);
-    }
+    // Rekor v2 entries have no integrated time: the RFC 3161 times, checked
+    // before the logs for this reason, say when they were logged.
+    IG_TRY(verify_log_validity(e, *log, timestamp_times_));
     begin("tlog body");
     IG_TRY(verify_tlog_body(e, content_));
     pass("tlog body", where + ": records this signature, digest and signer");
@@ -278,6 +270,7 @@ class BundleVerifier {
       IG_ASSIGN(int64_t when, verify_rfc3161_timestamp(ts, bundle_.signature_bytes(), *options_.trusted_root));
       pass("RFC 3161 timestamp", "signature timestamped at " + format_time(when));
       times_.push_back(when);
+      timestamp_times_.push_back(when);
     }
     return {};
   }
@@ -287,6 +280,13 @@ class BundleVerifier {
     std::vector<int64_t> at = times_;
     std::string when_source = "verified timestamps";
     if (at.empty()) {
+      // A Fulcio certificate lives minutes: "now" says nothing about when it
+      // signed. Only an explicit --insecure-ignore-tlog accepts that.
+      if (!options_.insecure_ignore_tlog) {
+        return fail(ErrorCode::invalid_signature, "no verified time to check the certificate at: the bundle has neither "
+                    "a transparency log entry with a signed integrated time (Rekor v1) nor an RFC 3161 timestamp "
+                    "(Rekor v2 entries need one); re-sign with a timestamp authority");
+      }
       at.push_back(static_cast<int64_t>(std::time(nullptr)));
       when_source = "the current time (no verified timestamp)";
     }
@@ -376,7 +376,8 @@ class BundleVerifier {
   std::vector<Certificate> bundle_chain_;
   std::vector<Certificate> verified_chain_;
   SignedContent content_;
-  std::vector<int64_t> times_;
+  std::vector<int64_t> times_;            // every verified time: SET integrated times, RFC 3161 times
+  std::vector<int64_t> timestamp_times_;  // RFC 3161 times only
 };
 
 }  // namespace

@@ -18,11 +18,13 @@
 
 namespace ig::sign {
 
-// [start, end) in unix seconds; no end means "still valid".
+// [start, end] in unix seconds; no end means "still valid". The end is
+// inclusive, as Sigstore clients read `validFor`: a log or TSA whose end is the
+// entry's very second still vouches for it.
 struct ValidityPeriod {
   int64_t start = 0;
   std::optional<int64_t> end;
-  bool contains(int64_t t) const { return t >= start && (!end || t < *end); }
+  bool contains(int64_t t) const { return t >= start && (!end || t <= *end); }
 };
 
 // A transparency log or CT log key.

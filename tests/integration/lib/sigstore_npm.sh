@@ -19,16 +19,17 @@ if [ "$_sigstore_rc" -ne 0 ]; then
 fi
 SIGSTORE_NODE_PATH=$SIGSTORE_CACHE/node_modules
 
-# sigstore_make_bundles OUT: runs sigstore/make_bundles.js into OUT (extra
+# sigstore_make_bundles OUT [SCRIPT]: runs sigstore/SCRIPT (make_bundles.js
+# by default) into OUT (extra
 # environment such as IG_IMAGE_DIGEST passes through). The mock TSA sometimes
 # writes a genTime that sigstore-js itself cannot parse (fractional seconds
 # with a trailing zero dropped); the fixture's own check then fails, so it is
 # made again, up to 5 times.
 sigstore_make_bundles() {
-  local out=$1 attempt
+  local out=$1 script=${2:-make_bundles.js} attempt
   for attempt in 1 2 3 4 5; do
     rm -rf "$out"
-    if NODE_PATH="$SIGSTORE_NODE_PATH" node "$IG_SOURCE_DIR/tests/integration/sigstore/make_bundles.js" "$out" \
+    if NODE_PATH="$SIGSTORE_NODE_PATH" node "$IG_SOURCE_DIR/tests/integration/sigstore/$script" "$out" \
       2>"$out.err"; then
       return 0
     fi
