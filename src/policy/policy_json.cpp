@@ -116,11 +116,11 @@ vulnerabilities:
   kev: enforce               # anything in CISA's Known Exploited Vulnerabilities
   #epss_min: 0.5             # EPSS probability at or above this
   #cvss_min: {value: 9.0, mode: notify}
-  ignore:                    # each waiver needs a reason; expires is YYYY-MM-DD
-    #- id: CVE-2023-45853
-    #  purl: pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1
-    #  expires: 2026-12-31
-    #  reason: minizip is not shipped in this image
+  #ignore:                   # each waiver needs a reason; expires is YYYY-MM-DD
+  #  - id: CVE-2023-45853
+  #    purl: pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1
+  #    expires: 2026-12-31
+  #    reason: minizip is not shipped in this image
   #ignore_files: [.trivyignore]
 
 config:
