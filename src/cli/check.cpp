@@ -3,7 +3,9 @@
 // or bad denies before any scan work), vulnerabilities (the scan's path),
 // the image config, licenses; prints one verdict and exits 0 (allow, warn),
 // 20–23 (deny, by cause) or 2–7 (the tool could not decide).
+#include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 #include "policy/check_report.h"
 #include "policy/policy.h"
 #include "policy/sink.h"
+#include "policy/vex.h"
 #include "report/sbom.h"
 #include "scan/gate.h"
 #include "scan/matcher.h"
@@ -45,6 +48,7 @@ struct CheckOptions {
   std::string threshold;
   bool ignore_unfixed = false;
   std::vector<std::string> ignore_files;
+  std::vector<std::string> vex;
   std::vector<std::string> keys;
   KeylessVerifyOptions keyless;
   NotationVerifyOptions notation;
@@ -101,6 +105,7 @@ Result<policy::Policy> applied_policy(const CheckOptions& o) {
   }
   if (o.ignore_unfixed) v.ignore_unfixed = true;
   for (const auto& f : o.ignore_files) v.ignore_files.push_back(f);
+  for (const auto& f : o.vex) v.vex.push_back(f);
 
   // Signer flags replace the file's signers: the command line says who signs.
   std::vector<policy::Signer> signers;
@@ -119,6 +124,7 @@ Result<policy::Policy> applied_policy(const CheckOptions& o) {
     s.issuer = o.keyless.issuer;
     s.issuer_regexp = o.keyless.issuer_regexp;
     s.trusted_root = o.keyless.trusted_root;
+    s.insecure_ignore_tlog = o.keyless.insecure_ignore_tlog;
     s.origin = "--certificate-identity";
     signers.push_back(std::move(s));
   }
@@ -159,7 +165,10 @@ Result<policy::Policy> applied_policy(const CheckOptions& o) {
   return p;
 }
 
-Result<scan::GateOptions> gate_of(const policy::Policy& p) {
+// The gate's options: the policy's waivers, its ignore files and its VEX
+// statements. `vex_origins` gets the VEX rules' origins, whose "matched no
+// finding" warnings are noise (a VEX document covers more than one image).
+Result<scan::GateOptions> gate_of(const policy::Policy& p, std::set<std::string>& vex_origins) {
   scan::GateOptions g;
   g.ignore_unfixed = p.vulnerabilities.ignore_unfixed;
   g.ignore_statuses = p.vulnerabilities.ignore_statuses;
@@ -168,6 +177,11 @@ Result<scan::GateOptions> gate_of(const policy::Policy& p) {
     auto rules = scan::load_ignore_file(f);
     if (!rules) return fail(rules.error().with_context(fmt::format("reading the ignore file {}", f)));
     g.ignores.insert(g.ignores.end(), rules->begin(), rules->end());
+  }
+  for (const auto& f : p.vulnerabilities.vex) {
+    IG_ASSIGN(auto rules, policy::load_vex(f));
+    for (const auto& r : rules) vex_origins.insert(r.origin);
+    g.ignores.insert(g.ignores.end(), rules.begin(), rules.end());
   }
   g.today = scan::utc_today();
   return g;
@@ -203,7 +217,8 @@ Result<vulndb::Database> open_db(const GlobalOptions& global) {
 Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(policy::Policy pol, applied_policy(o));
   // Everything that can fail on the user's input fails before any network.
-  IG_ASSIGN(auto gate, gate_of(pol));
+  std::set<std::string> vex_origins;
+  IG_ASSIGN(auto gate, gate_of(pol, vex_origins));
   IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn));
   const bool need_catalog = pol.vulnerabilities.enabled || !pol.licenses.deny.empty() || !pol.licenses.warn.empty();
   std::optional<vulndb::Database> db;
@@ -266,7 +281,12 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
         s.report.findings = std::move(gated.findings);
         s.report.suppressed = std::move(gated.suppressed);
         s.report.warnings = matched.warnings;
-        s.report.warnings.insert(s.report.warnings.end(), gated.warnings.begin(), gated.warnings.end());
+        for (auto& w : gated.warnings) {
+          bool vex_unused = std::any_of(vex_origins.begin(), vex_origins.end(), [&](const std::string& origin) {
+            return w.find("(" + origin + ") matched no finding") != std::string::npos;
+          });
+          if (!vex_unused) s.report.warnings.push_back(std::move(w));
+        }
         if (o.format == "sarif" || !o.output_dir.empty()) IG_TRY(load_vulnerability_details(s.report, *db));
       }
       scanned = std::move(s);
@@ -276,6 +296,10 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
       in.inventory = &scanned->inventory;
       policy::count_findings(report, scanned->considered);
       report.suppressed = scanned->report.suppressed.size();
+      for (const auto& sup : scanned->report.suppressed) {
+        report.waived.push_back(fmt::format("{} in {} {}: {}", sup.finding.vulnerability_id, sup.finding.package_name,
+                                            sup.finding.package_version, sup.reason));
+      }
       report.warnings = scanned->report.warnings;
     }
     report.scanned = true;
@@ -339,6 +363,8 @@ void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_flag("--ignore-unfixed", o->ignore_unfixed, "Findings without a fixed version do not count");
   cmd->add_option("--ignore-file,--ignorefile", o->ignore_files,
                   "Ignore file (imagegate YAML, .trivyignore, .trivyignore.yaml); repeatable");
+  cmd->add_option("--vex", o->vex,
+                  "OpenVEX or CycloneDX VEX document: not_affected/fixed statements waive findings; repeatable");
   cmd->add_option("--key", o->keys, "Accept signatures by this public key (PEM file or awskms://); repeatable");
   add_keyless_options(*cmd, o->keyless);
   add_notation_options(*cmd, o->notation);

@@ -76,6 +76,7 @@ Result<policy::SignatureOutcome> check_one(const policy::Signer& s, const policy
       k.identity_regexp = s.identity_regexp;
       k.issuer = s.issuer;
       k.issuer_regexp = s.issuer_regexp;
+      k.insecure_ignore_tlog = s.insecure_ignore_tlog;
       IG_ASSIGN(auto kl, check_keyless(k, t));
       if (!kl.failure) {
         out.status = Status::verified;

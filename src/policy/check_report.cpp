@@ -85,6 +85,8 @@ std::string write_check_table(const CheckReport& r) {
     out += counts_line(r);
     if (r.suppressed) out += fmt::format(" (suppressed: {})", r.suppressed);
     out += "\n";
+    for (size_t i = 0; i < r.waived.size() && i < k_table_items; ++i) out += "  waived: " + r.waived[i] + "\n";
+    if (r.waived.size() > k_table_items) out += fmt::format("  ... and {} more waived\n", r.waived.size() - k_table_items);
   } else {
     out += "Not scanned: the signature step already denied the image.\n";
   }
@@ -118,6 +120,7 @@ std::string write_check_json(const CheckReport& r) {
                    {"scanned", r.scanned},
                    {"counts", counts},
                    {"suppressed", r.suppressed},
+                   {"waived", r.waived},
                    {"reasons", reasons},
                    {"warnings", r.warnings}};
   if (r.verdict.denied_by) j["denied_by"] = kind_name(*r.verdict.denied_by);

@@ -40,6 +40,9 @@ struct CheckReport {
   // INFORMATIONAL (always 0: our scale has none), UNDEFINED (our UNKNOWN).
   std::array<int, 6> counts{};
   size_t suppressed = 0;  // findings removed by ignore entries, unfixed and status filters
+  // "CVE-… in PACKAGE VERSION: why" for each suppressed finding (the
+  // waiver's reason or VEX statement, or the filter).
+  std::vector<std::string> waived;
   std::vector<std::string> warnings;
 };
 

@@ -36,6 +36,7 @@ struct Signer {
   std::string issuer;
   std::string issuer_regexp;
   std::string trusted_root;
+  bool insecure_ignore_tlog = false;  // only from --insecure-ignore-tlog, never from a file
   // notation
   std::string trust_policy;
   std::string trust_store;
@@ -71,6 +72,7 @@ struct VulnerabilityRules {
   std::set<std::string> ignore_statuses;
   std::vector<scan::IgnoreRule> ignores;  // reason (statement) is mandatory in a policy
   std::vector<std::string> ignore_files;  // ours, .trivyignore, .trivyignore.yaml
+  std::vector<std::string> vex;           // OpenVEX or CycloneDX VEX documents (vex.h)
   ValueRule kev;       // any finding listed in CISA KEV
   ValueRule epss_min;  // EPSS probability >= value (0..1)
   ValueRule cvss_min;  // CVSS base score >= value (0..10)

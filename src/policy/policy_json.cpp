@@ -61,6 +61,7 @@ std::string policy_to_json(const Policy& p) {
                             {"ignore_statuses", v.ignore_statuses},
                             {"ignore", ignores},
                             {"ignore_files", v.ignore_files},
+                            {"vex", v.vex},
                             {"kev", rule_json(v.kev)},
                             {"epss_min", rule_json(v.epss_min, "value")},
                             {"cvss_min", rule_json(v.cvss_min, "value")}};
@@ -122,6 +123,7 @@ vulnerabilities:
   #    expires: 2026-12-31
   #    reason: minizip is not shipped in this image
   #ignore_files: [.trivyignore]
+  #vex: [vex.openvex.json]   # OpenVEX or CycloneDX VEX: not_affected/fixed statements waive findings
 
 config:
   mode: notify

@@ -341,7 +341,7 @@ void parse_vulnerabilities(Parser& p, const YAML::Node& n, VulnerabilityRules& o
   if (!p.is_map(n, "vulnerabilities")) return;
   p.known_keys(n, "vulnerabilities",
                {"mode", "severities", "threshold", "ignore_unfixed", "ignore_statuses", "ignore", "ignore_files",
-                "kev", "epss_min", "cvss_min"});
+                "kev", "epss_min", "cvss_min", "vex"});
   out.enabled = true;
   out.mode = section_mode(p, n, "vulnerabilities");
   if (const auto s = n["severities"]) {
@@ -382,6 +382,7 @@ void parse_vulnerabilities(Parser& p, const YAML::Node& n, VulnerabilityRules& o
     }
   }
   if (n["ignore_files"]) out.ignore_files = p.strings(n["ignore_files"], "vulnerabilities.ignore_files");
+  if (n["vex"]) out.vex = p.strings(n["vex"], "vulnerabilities.vex");
   if (n["kev"]) switch_rule(p, n["kev"], "vulnerabilities.kev", out.mode, out.kev);
   if (n["epss_min"]) value_rule(p, n["epss_min"], "vulnerabilities.epss_min", "value", out.mode, 0, 1, out.epss_min);
   if (n["cvss_min"]) value_rule(p, n["cvss_min"], "vulnerabilities.cvss_min", "value", out.mode, 0, 10, out.cvss_min);
@@ -494,6 +495,7 @@ Result<Policy> load_policy(const std::filesystem::path& path) {
     for (auto* f : {&s.key, &s.trusted_root, &s.trust_policy, &s.trust_store}) rebase(*f);
   }
   for (auto& f : p.vulnerabilities.ignore_files) rebase(f);
+  for (auto& f : p.vulnerabilities.vex) rebase(f);
   return p;
 }
 
