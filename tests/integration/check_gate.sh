@@ -92,6 +92,19 @@ policy 'vulnerabilities:
     - {id: CVE-2023-45853, expires: 2999-01-01, reason: minizip is not shipped}'
 run_check 0 --policy "$W/p.yaml" -f json "$R/test/app:v1"
 check "live waiver: suppressed" "$(jqo '.decision + " " + (.suppressed|tostring) + " " + (.counts.CRITICAL|tostring)')" "allow 1 0"
+# A VEX statement suppresses the one finding it names, and the verdict shows it.
+cat >"$W/vex.json" <<JSON
+{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1", "author": "test",
+ "timestamp": "2026-01-01T00:00:00Z", "version": 1,
+ "statements": [{"vulnerability": {"name": "CVE-2023-45853"},
+   "products": [{"@id": "pkg:oci/app", "subcomponents": [{"@id": "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1"}]}],
+   "status": "not_affected", "justification": "vulnerable_code_not_present",
+   "impact_statement": "minizip is not built"}]}
+JSON
+run_check 0 --vex "$W/vex.json" "$R/test/app:v1"
+check "VEX: allow" "$(head -n1 "$W/out")" "Verdict: ALLOW"
+grep -qF "  waived: CVE-2023-45853 in zlib1g 1:1.2.13.dfsg-1: ignored by $W/vex.json statement 1: VEX not_affected (vulnerable_code_not_present): minizip is not built" "$W/out" \
+  || { cat "$W/out"; exit 1; }
 printf 'CVE-2023-45853\n' >"$W/.trivyignore"
 run_check 0 --ignorefile "$W/.trivyignore" "$R/test/app:v1"
 
