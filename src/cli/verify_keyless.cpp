@@ -16,11 +16,6 @@ namespace {
 
 constexpr const char* k_bundle_artifact_type = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-struct BundleResult {
-  std::string location;  // the referrer manifest digest
-  sign::BundleVerification v;
-};
-
 void print_text(const sign::SignedImage& t, const std::vector<BundleResult>& results) {
   std::cout << "Image: " << t.name << "@" << t.image.digest << "\n";
   for (const auto& r : results) {
@@ -82,7 +77,7 @@ Result<void> keyless_bundle_options(const KeylessVerifyOptions& o, sign::Trusted
   return {};
 }
 
-Result<int> verify_keyless(const KeylessVerifyOptions& o, const sign::SignedImage& t, const std::string& output) {
+Result<KeylessOutcome> check_keyless(const KeylessVerifyOptions& o, const sign::SignedImage& t) {
   if (o.trusted_root.empty()) {
     return fail(ErrorCode::usage,
                 "keyless verification needs --trusted-root trusted_root.json (the Sigstore CAs and logs to trust)");
@@ -104,8 +99,17 @@ Result<int> verify_keyless(const KeylessVerifyOptions& o, const sign::SignedImag
     }
   }
   bool ok = std::any_of(results.begin(), results.end(), [](const BundleResult& r) { return r.v.verified(); });
-  std::optional<Error> failure;
-  if (!ok) failure = overall_failure(results, t.image.digest);
+  KeylessOutcome out;
+  if (!ok) out.failure = overall_failure(results, t.image.digest);
+  out.results = std::move(results);
+  return out;
+}
+
+Result<int> verify_keyless(const KeylessVerifyOptions& o, const sign::SignedImage& t, const std::string& output) {
+  IG_ASSIGN(KeylessOutcome outcome, check_keyless(o, t));
+  const auto& results = outcome.results;
+  const auto& failure = outcome.failure;
+  bool ok = !failure;
 
   if (output == "json") {
     nlohmann::json sigs = nlohmann::json::array();

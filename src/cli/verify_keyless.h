@@ -6,7 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "sign/cosign.h"
 #include "sign/sigstore_verify.h"
@@ -38,6 +40,23 @@ void add_keyless_options(CLI::App& cmd, KeylessVerifyOptions& o);
 // out.trusted_root null; usage error for an unreadable or invalid root.
 Result<void> keyless_bundle_options(const KeylessVerifyOptions& o, sign::TrustedRoot& root,
                                     sign::VerifyBundleOptions& out);
+
+// One bundle attached to the image and what its verification found.
+struct BundleResult {
+  std::string location;  // the referrer manifest digest
+  sign::BundleVerification v;
+};
+
+// What the keyless checks found, without printing: `failure` is set when no
+// bundle verified (no_signatures, invalid_signature or untrusted_signer).
+struct KeylessOutcome {
+  std::vector<BundleResult> results;
+  std::optional<Error> failure;
+};
+
+// Verifies every Sigstore bundle referrer of `t` (usage error without
+// --trusted-root). `check` uses it; verify_keyless prints it.
+Result<KeylessOutcome> check_keyless(const KeylessVerifyOptions& o, const sign::SignedImage& t);
 
 // Verifies every Sigstore bundle referrer of `t` and prints the outcome as
 // `output` ("text" or "json"). Returns 0 when at least one bundle verifies,

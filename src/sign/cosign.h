@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "image/registry.h"
+#include "image/resolve.h"
 #include "image/types.h"
 #include "sign/keys.h"
 #include "util/error.h"
@@ -40,6 +41,9 @@ struct SignedImage {
 // it), else the image manifest. Reads only that manifest or index, never a
 // config blob. usage error for non-registry inputs.
 Result<SignedImage> open_signed_image(std::string_view input, const image::ResolveOptions& options);
+// The same for an image already resolved (by `check`, which also scans it):
+// no second lookup of the tag. `input` names the image in messages.
+Result<SignedImage> signed_image_of(const image::ResolvedImage& img, std::string_view input);
 
 // Parses repeated "k=v" flag values into a map; usage error naming `flag`
 // for an entry without '=' or with an empty key, or a key given twice.

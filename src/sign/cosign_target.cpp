@@ -11,6 +11,10 @@ Result<SignedImage> open_signed_image(std::string_view input, const image::Resol
   image::ResolveOptions manifest_only = options;
   manifest_only.manifest_only = true;
   IG_ASSIGN(image::ResolvedImage img, image::resolve(input, manifest_only));
+  return signed_image_of(img, input);
+}
+
+Result<SignedImage> signed_image_of(const image::ResolvedImage& img, std::string_view input) {
   auto* source = dynamic_cast<image::RegistrySource*>(img.source.get());
   if (img.kind != image::SourceKind::registry || source == nullptr || !img.reference) {
     return fail(ErrorCode::usage,

@@ -1,0 +1,388 @@
+// imagegate check IMAGE [--policy FILE]: the deploy gate. Resolves the image
+// once, then on that digest: signatures (a required signature that is missing
+// or bad denies before any scan work), vulnerabilities (the scan's path),
+// the image config, licenses; prints one verdict and exits 0 (allow, warn),
+// 20–23 (deny, by cause) or 2–7 (the tool could not decide).
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/check_support.h"
+#include "cli/command.h"
+#include "cli/image_identity.h"
+#include "cli/progress.h"
+#include "inventory/catalog.h"
+#include "policy/check_report.h"
+#include "policy/policy.h"
+#include "policy/sink.h"
+#include "policy/vex.h"
+#include "report/sbom.h"
+#include "scan/gate.h"
+#include "scan/matcher.h"
+#include "scan/scan_json.h"
+#include "scan/scan_sarif.h"
+#include "util/digest.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "vulndb/database.h"
+
+#ifndef IG_VERSION
+#define IG_VERSION "dev"
+#endif
+
+namespace ig::cli {
+
+namespace {
+
+struct CheckOptions {
+  std::string image;
+  std::string policy_file;
+  std::string format = "table";
+  std::string output;
+  std::string output_dir;
+  std::string digest_file;
+  std::vector<std::string> severities;
+  std::string threshold;
+  bool ignore_unfixed = false;
+  std::vector<std::string> ignore_files;
+  std::vector<std::string> vex;
+  std::vector<std::string> keys;
+  KeylessVerifyOptions keyless;
+  NotationVerifyOptions notation;
+  bool fail_on_unsigned = false;
+  bool no_fail_on_unsigned = false;
+  bool notify_only = false;
+  std::vector<std::string> webhooks;
+  std::vector<std::string> slack_webhooks;
+  bool notify_on_warn = false;
+  int webhook_timeout = 10;
+  ImageOptions image_opts;
+};
+
+// "CRITICAL,HIGH" and repeated flags both work.
+std::vector<std::string> split_commas(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& s : in) {
+    std::istringstream parts(s);
+    for (std::string p; std::getline(parts, p, ',');) {
+      if (!p.empty()) out.push_back(p);
+    }
+  }
+  return out;
+}
+
+Result<scan::Severity> severity_flag(std::string_view flag, std::string_view value) {
+  if (value == "UNDEFINED" || value == "INFORMATIONAL") return scan::Severity::unknown;
+  if (auto s = scan::parse_severity(value)) return *s;
+  return fail(ErrorCode::usage, "{} '{}' is not a severity: use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN", flag, value);
+}
+
+// The policy file (or the default), with the flags laid over it.
+Result<policy::Policy> applied_policy(const CheckOptions& o) {
+  policy::Policy p;
+  if (o.policy_file.empty()) {
+    p = policy::default_policy();
+  } else {
+    IG_ASSIGN(p, policy::load_policy(o.policy_file));
+  }
+  auto& v = p.vulnerabilities;
+  if (!o.severities.empty()) {
+    v.enabled = true;
+    v.severities.clear();
+    for (const auto& s : split_commas(o.severities)) {
+      IG_ASSIGN(auto sev, severity_flag("--severity", s));
+      v.severities.insert(sev);
+    }
+    if (o.threshold.empty()) v.threshold.reset();
+  }
+  if (!o.threshold.empty()) {
+    v.enabled = true;
+    IG_ASSIGN(v.threshold, severity_flag("--severity-threshold", o.threshold));
+    if (o.severities.empty()) v.severities.clear();
+  }
+  if (o.ignore_unfixed) v.ignore_unfixed = true;
+  for (const auto& f : o.ignore_files) v.ignore_files.push_back(f);
+  for (const auto& f : o.vex) v.vex.push_back(f);
+
+  // Signer flags replace the file's signers: the command line says who signs.
+  std::vector<policy::Signer> signers;
+  for (const auto& k : o.keys) {
+    policy::Signer s;
+    s.kind = policy::Signer::Kind::key;
+    s.key = k;
+    s.origin = "--key";
+    signers.push_back(std::move(s));
+  }
+  if (o.keyless.requested()) {
+    policy::Signer s;
+    s.kind = policy::Signer::Kind::keyless;
+    s.identity = o.keyless.identity;
+    s.identity_regexp = o.keyless.identity_regexp;
+    s.issuer = o.keyless.issuer;
+    s.issuer_regexp = o.keyless.issuer_regexp;
+    s.trusted_root = o.keyless.trusted_root;
+    s.insecure_ignore_tlog = o.keyless.insecure_ignore_tlog;
+    s.origin = "--certificate-identity";
+    signers.push_back(std::move(s));
+  }
+  if (o.notation.requested()) {
+    policy::Signer s;
+    s.kind = policy::Signer::Kind::notation;
+    s.trust_policy = o.notation.trust_policy;
+    s.trust_store = o.notation.trust_store;
+    s.origin = "--notation-trust-policy";
+    signers.push_back(std::move(s));
+  }
+  if (!signers.empty()) {
+    p.signatures.enabled = true;
+    p.signatures.signers = std::move(signers);
+  }
+  if (o.fail_on_unsigned && o.no_fail_on_unsigned) {
+    return fail(ErrorCode::usage, "--fail-on-unsigned and --no-fail-on-unsigned exclude each other; give one");
+  }
+  if (o.fail_on_unsigned || o.no_fail_on_unsigned) {
+    if (!p.signatures.enabled) {
+      return fail(ErrorCode::usage,
+                  "--{}fail-on-unsigned needs signers: give --key, the keyless options or --notation-trust-policy, or "
+                  "a policy with signatures.signers",
+                  o.no_fail_on_unsigned ? "no-" : "");
+    }
+    p.signatures.required = o.fail_on_unsigned;
+  }
+  if (o.notify_only) {
+    // ecr-scan-verifier's failOnVulnerability: false, for every rule.
+    p.signatures.mode = v.mode = policy::Mode::notify;
+    for (auto* r : {&v.kev, &v.epss_min, &v.cvss_min, &p.config.runs_as_root, &p.config.no_healthcheck,
+                    &p.config.secrets, &p.config.max_age_days, &p.config.allowed_registries, &p.config.denied_tags}) {
+      r->mode = policy::Mode::notify;
+    }
+    p.licenses.warn.insert(p.licenses.warn.end(), p.licenses.deny.begin(), p.licenses.deny.end());
+    p.licenses.deny.clear();
+  }
+  return p;
+}
+
+// The gate's options: the policy's waivers, its ignore files and its VEX
+// statements. `vex_origins` gets the VEX rules' origins, whose "matched no
+// finding" warnings are noise (a VEX document covers more than one image).
+Result<scan::GateOptions> gate_of(const policy::Policy& p, std::set<std::string>& vex_origins) {
+  scan::GateOptions g;
+  g.ignore_unfixed = p.vulnerabilities.ignore_unfixed;
+  g.ignore_statuses = p.vulnerabilities.ignore_statuses;
+  g.ignores = p.vulnerabilities.ignores;
+  for (const auto& f : p.vulnerabilities.ignore_files) {
+    auto rules = scan::load_ignore_file(f);
+    if (!rules) return fail(rules.error().with_context(fmt::format("reading the ignore file {}", f)));
+    g.ignores.insert(g.ignores.end(), rules->begin(), rules->end());
+  }
+  for (const auto& f : p.vulnerabilities.vex) {
+    IG_ASSIGN(auto rules, policy::load_vex(f));
+    for (const auto& r : rules) vex_origins.insert(r.origin);
+    g.ignores.insert(g.ignores.end(), rules.begin(), rules.end());
+  }
+  g.today = scan::utc_today();
+  return g;
+}
+
+Result<void> write_out(const std::string& doc, const std::string& output) {
+  if (output.empty() || output == "-") {
+    if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
+      return fail(ErrorCode::io, "writing the verdict to standard output failed; is the pipe closed?");
+    }
+    return {};
+  }
+  return atomic_write_file(output, doc);
+}
+
+struct Scanned {
+  scan::ScanReport report;
+  inventory::Inventory inventory;
+  std::vector<scan::Finding> considered;  // after the gate's filters, before the severity rule
+};
+
+Result<vulndb::Database> open_db(const GlobalOptions& global) {
+  auto db_path = database_path(global);
+  auto db = vulndb::Database::open(db_path, vulndb::Database::Mode::read);
+  if (!db && db.error().code == ErrorCode::not_found) {
+    return fail(ErrorCode::not_found,
+                "no vulnerability database at {}: create one with `imagegate db import SOURCE...` or point --db at one",
+                db_path.string());
+  }
+  return db;
+}
+
+Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
+  IG_ASSIGN(policy::Policy pol, applied_policy(o));
+  // Everything that can fail on the user's input fails before any network.
+  std::set<std::string> vex_origins;
+  IG_ASSIGN(auto gate, gate_of(pol, vex_origins));
+  IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn));
+  const bool need_catalog = pol.vulnerabilities.enabled || !pol.licenses.deny.empty() || !pol.licenses.warn.empty();
+  std::optional<vulndb::Database> db;
+  if (pol.vulnerabilities.enabled) {
+    IG_ASSIGN(auto opened, open_db(global));
+    db.emplace(std::move(opened));
+  }
+
+  IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
+  // The one resolution: every step below works on img.digest.
+  IG_ASSIGN(image::ResolvedImage img, image::resolve(o.image, ro));
+
+  policy::CheckReport report;
+  report.image_name = img.name;
+  report.image_digest = img.digest;
+  if (img.reference) report.repository = img.reference->name();
+  report.policy_source = pol.source;
+  std::string applied = policy::policy_to_json(pol);
+  report.policy_digest = sha256_digest(applied);
+  report.checked_on = scan::utc_today();
+
+  policy::EvaluationInput in;
+  in.today = report.checked_on;
+  if (pol.signatures.enabled) {
+    IG_ASSIGN(in.signature, check_signatures(pol.signatures, img, o.image, report.signature_method));
+  }
+  report.signature = in.signature;
+  auto sig_reasons = policy::evaluate_signatures(pol, in.signature);
+  policy::Verdict verdict = policy::decide(sig_reasons);
+  std::optional<Scanned> scanned;
+  if (verdict.decision != policy::Decision::deny) {
+    auto identity = identity_of(img);
+    in.image.name = img.name;
+    if (img.reference) {
+      in.image.registry = img.reference->registry;
+      in.image.repository_name = img.reference->name();
+    }
+    in.image.tag = identity.tag;
+    policy::read_config_facts(img.config_raw, in.image);
+    if (need_catalog) {
+      attach_progress(img, global);
+      image::WalkOptions walk;
+      walk.cache_dir = ro.cache_dir;
+      walk.use_cache = ro.use_cache;
+      Scanned s;
+      IG_ASSIGN(s.inventory, inventory::catalog(img, walk));
+      if (db) {
+        IG_ASSIGN(auto matched, scan::match(s.inventory, *db));
+        IG_ASSIGN(auto status, db->status());
+        auto gated = scan::apply_gate(std::move(matched.findings), gate);
+        s.report.image_name = img.name;
+        s.report.image_digest = img.digest;
+        s.report.os = s.inventory.os;
+        s.report.distro_release = scan::distro_release_key(s.inventory.os);
+        s.report.db_schema_version = status.schema_version;
+        s.report.db_built = status.built_at;
+        s.report.db_updated = status.updated_at;
+        s.report.tool_version = IG_VERSION;
+        s.considered = gated.findings;
+        s.report.findings = std::move(gated.findings);
+        s.report.suppressed = std::move(gated.suppressed);
+        s.report.warnings = matched.warnings;
+        for (auto& w : gated.warnings) {
+          bool vex_unused = std::any_of(vex_origins.begin(), vex_origins.end(), [&](const std::string& origin) {
+            return w.find("(" + origin + ") matched no finding") != std::string::npos;
+          });
+          if (!vex_unused) s.report.warnings.push_back(std::move(w));
+        }
+        if (o.format == "sarif" || !o.output_dir.empty()) IG_TRY(load_vulnerability_details(s.report, *db));
+      }
+      scanned = std::move(s);
+    }
+    if (scanned) {
+      in.findings = scanned->considered;
+      in.inventory = &scanned->inventory;
+      policy::count_findings(report, scanned->considered);
+      report.suppressed = scanned->report.suppressed.size();
+      for (const auto& sup : scanned->report.suppressed) {
+        report.waived.push_back(fmt::format("{} in {} {}: {}", sup.finding.vulnerability_id, sup.finding.package_name,
+                                            sup.finding.package_version, sup.reason));
+      }
+      report.warnings = scanned->report.warnings;
+    }
+    report.scanned = true;
+    verdict = policy::evaluate(pol, in);
+  }
+  report.verdict = std::move(verdict);
+  report.exit_code = policy::verdict_exit_code(report.verdict);
+  // The table shows warnings itself.
+  if (o.format != "table") {
+    for (const auto& w : report.warnings) log::warn("{}", w);
+  }
+
+  std::string doc;
+  if (o.format == "json") doc = policy::write_check_json(report);
+  else if (o.format == "sarif") doc = scan::write_sarif(scanned ? scanned->report : scan::ScanReport{});
+  else doc = policy::write_check_table(report);
+  IG_TRY(write_out(doc, o.output));
+
+  if (!o.digest_file.empty()) {
+    std::string pinned = img.reference ? img.reference->name() + "@" + img.digest : img.digest;
+    IG_TRY(atomic_write_file(o.digest_file, pinned + "\n"));
+  }
+
+  policy::CheckRecord record;
+  record.report = &report;
+  record.verdict_json = policy::write_check_json(report);
+  record.summary = policy::write_check_table(report);
+  record.policy_json = applied;
+  if (scanned) {
+    record.findings_json = scan::write_json(scanned->report);
+    report::SbomFormat cdx{report::SbomFormatKind::cyclonedx, report::CycloneDxVersion::v1_6};
+    record.sbom_json =
+        report::write_sbom(report::SbomInput{identity_of(img), scanned->inventory, IG_VERSION, std::nullopt}, cdx);
+  }
+  IG_TRY(send_to_sinks(sinks, record));
+  return report.exit_code;
+}
+
+}  // namespace
+
+void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand(
+      "check",
+      "Decide whether an image may be deployed under a policy (signatures, vulnerabilities, config, licenses). Exit "
+      "codes: 0 allow or warn, 20 denied by signatures, 21 by vulnerabilities, 22 by config, 23 by licenses");
+  cmd->add_option("IMAGE", o->image,
+                  "Image: REF | oci:DIR[:tag|@digest] | oci-archive:FILE | docker-archive:FILE | dir:PATH")
+      ->required();
+  cmd->add_option("--policy", o->policy_file,
+                  "Policy file (YAML or JSON; docs/check.md). Without it: CRITICAL vulnerabilities deny");
+  cmd->add_option("-f,--format", o->format, "Output: table (default), json (docs/check.md) or sarif (the findings)")
+      ->check(CLI::IsMember({"table", "json", "sarif"}));
+  cmd->add_option("-o,--output", o->output, "Write the output to FILE instead of standard output");
+  cmd->add_option("--output-dir", o->output_dir,
+                  "Also write verdict.json, findings.json, summary.txt, sbom.cdx.json and policy.applied.json here");
+  cmd->add_option("--digest-file", o->digest_file, "Write REPOSITORY@sha256:… of the image checked to FILE");
+  cmd->add_option("--severity", o->severities,
+                  "Deny findings of these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)");
+  cmd->add_option("--severity-threshold", o->threshold, "Deny findings of this severity and more severe ones");
+  cmd->add_flag("--ignore-unfixed", o->ignore_unfixed, "Findings without a fixed version do not count");
+  cmd->add_option("--ignore-file,--ignorefile", o->ignore_files,
+                  "Ignore file (imagegate YAML, .trivyignore, .trivyignore.yaml); repeatable");
+  cmd->add_option("--vex", o->vex,
+                  "OpenVEX or CycloneDX VEX document: not_affected/fixed statements waive findings; repeatable");
+  cmd->add_option("--key", o->keys, "Accept signatures by this public key (PEM file or awskms://); repeatable");
+  add_keyless_options(*cmd, o->keyless);
+  add_notation_options(*cmd, o->notation);
+  cmd->add_flag("--fail-on-unsigned", o->fail_on_unsigned, "An unsigned image is denied (the default with signers)");
+  cmd->add_flag("--no-fail-on-unsigned", o->no_fail_on_unsigned, "An unsigned image only warns");
+  cmd->add_flag("--notify-only", o->notify_only, "Every rule only warns: the verdict is at most warn, exit 0");
+  cmd->add_option("--webhook", o->webhooks, "POST the verdict JSON to this URL on deny (and warn with --notify-on-warn)");
+  cmd->add_option("--slack-webhook", o->slack_webhooks, "Send a Slack message to this incoming-webhook URL on deny");
+  cmd->add_flag("--notify-on-warn", o->notify_on_warn, "Also notify the webhooks when the verdict is warn");
+  cmd->add_option("--webhook-timeout", o->webhook_timeout, "Seconds per webhook attempt (default 10)")
+      ->check(CLI::Range(1, 300));
+  o->image_opts.add_to(*cmd);
+  cmd->callback([&global, &run, o] {
+    run = [&global, o]() -> int {
+      auto code = run_check(global, *o);
+      return code ? *code : report_error(code.error());
+    };
+  });
+}
+
+}  // namespace ig::cli
