@@ -103,7 +103,9 @@ Result<void> load_details(scan::ScanReport& report, vulndb::Database& db) {
     if (report.vulnerabilities.contains(f.vulnerability_id)) continue;
     IG_ASSIGN(auto v, db.vulnerability(f.vulnerability_id));
     // A CVE known only as an alias has no record: describe it by the record that matched.
-    if (!v && !f.fix_source.empty()) IG_ASSIGN(v, db.vulnerability(f.fix_source));
+    if (!v && !f.fix_source.empty()) {
+      IG_ASSIGN(v, db.vulnerability(f.fix_source));
+    }
     if (!v) continue;
     v->id = f.vulnerability_id;
     v->aliases = f.aliases;  // every other id of the group, not only those this record names

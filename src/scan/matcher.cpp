@@ -8,6 +8,7 @@
 #include <set>
 #include <span>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -316,20 +317,19 @@ Result<void> add_details(vulndb::Database& db, std::vector<std::vector<PendingFi
   IG_ASSIGN(auto groups, read_groups(db, per_package));
   for (auto& fs : per_package) {
     if (fs.empty()) continue;
-    // Buckets keyed by the group's first member, in first-seen order.
-    std::vector<std::pair<const std::string*, std::vector<PendingFinding*>>> buckets;
+    // Buckets keyed by the group's first member, in first-seen order (a
+    // distro's kernel package can have thousands of records).
+    std::vector<std::vector<PendingFinding*>> buckets;
+    std::unordered_map<std::string_view, size_t> bucket_of;
     for (auto& p : fs) {
-      const std::string* key = &groups.group_of(p.finding.vulnerability_id).front();
-      auto it = std::find_if(buckets.begin(), buckets.end(), [&](const auto& b) { return *b.first == *key; });
-      if (it == buckets.end()) {
-        buckets.push_back({key, {}});
-        it = buckets.end() - 1;
-      }
-      it->second.push_back(&p);
+      std::string_view key = groups.group_of(p.finding.vulnerability_id).front();
+      auto [it, added] = bucket_of.try_emplace(key, buckets.size());
+      if (added) buckets.emplace_back();
+      buckets[it->second].push_back(&p);
     }
     std::vector<PendingFinding> merged;
     merged.reserve(buckets.size());
-    for (auto& [key, bucket] : buckets) merged.push_back({merge_bucket(bucket, groups), {}});
+    for (auto& bucket : buckets) merged.push_back({merge_bucket(bucket, groups), {}});
     fs = std::move(merged);
   }
   auto cves = distinct(per_package, cve_of);
