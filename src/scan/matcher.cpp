@@ -287,9 +287,10 @@ Finding merge_bucket(std::vector<PendingFinding*>& bucket, const GroupIndex& g) 
   if (best != members.end() && (best->starts_with("CVE-") || best->starts_with("GHSA-"))) {
     f.vulnerability_id = *best;
   } else {
-    f.vulnerability_id = std::min_element(bucket.begin(), bucket.end(), [](const auto* a, const auto* b) {
-                           return a->finding.vulnerability_id < b->finding.vulnerability_id;
-                         })[0]->finding.vulnerability_id;
+    auto first = std::min_element(bucket.begin(), bucket.end(), [](const PendingFinding* a, const PendingFinding* b) {
+      return a->finding.vulnerability_id < b->finding.vulnerability_id;
+    });
+    f.vulnerability_id = (*first)->finding.vulnerability_id;
   }
   all_ids.erase(f.vulnerability_id);
   f.aliases.assign(all_ids.begin(), all_ids.end());
