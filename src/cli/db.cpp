@@ -404,10 +404,10 @@ void register_db(CLI::App& app, GlobalOptions& global, Runner& run) {
   db->require_subcommand(1);
 
   auto* imp = db->add_subcommand("import", "Import advisories: OSV files/dirs/all.zip, Alpine secdb, Debian tracker "
-                                           "JSON, CISA KEV, EPSS CSV");
+                                           "JSON, CISA KEV, EPSS CSV, NVD CVE 2.0 JSON");
   imp->add_option("SOURCE", opts->sources, "Files or directories to import")->required();
   imp->add_option("--kind", opts->kind, "Feed kind (default: detected from the content)")
-      ->check(CLI::IsMember({"osv", "secdb", "debian", "kev", "epss"}));
+      ->check(CLI::IsMember({"osv", "secdb", "debian", "kev", "epss", "nvd"}));
   imp->add_option("--name", opts->name, "Source name to record (default: KIND:ABSOLUTE-PATH); a re-import under "
                                         "the same name replaces the earlier one");
   imp->callback([&global, &run, opts] { run = [&global, opts] { return run_import(global, *opts); }; });

@@ -117,7 +117,14 @@ Result<void> load_details(scan::ScanReport& report, vulndb::Database& db) {
   for (const auto& f : report.findings) {
     if (report.vulnerabilities.contains(f.vulnerability_id)) continue;
     IG_ASSIGN(auto v, db.vulnerability(f.vulnerability_id));
-    if (v) report.vulnerabilities.emplace(f.vulnerability_id, std::move(*v));
+    // A CVE known only as an alias has no record: describe it by the record that matched.
+    if (!v && !f.fix_source.empty()) {
+      IG_ASSIGN(v, db.vulnerability(f.fix_source));
+    }
+    if (!v) continue;
+    v->id = f.vulnerability_id;
+    v->aliases = f.aliases;  // every other id of the group, not only those this record names
+    report.vulnerabilities.emplace(f.vulnerability_id, std::move(*v));
   }
   return {};
 }

@@ -21,9 +21,19 @@ std::optional<Severity> parse_severity(std::string_view s);
 // "None" and "" are unknown.
 Severity severity_from_rating(std::string_view rating);
 
+// What one grouped record says about the installed package, when it differs
+// from the record the finding's status and fix come from.
+struct FixClaim {
+  std::string id;  // the record's id
+  std::string status;
+  std::vector<std::string> fixed_versions;
+};
+
 struct Finding {
-  std::string vulnerability_id;      // as the advisory names it (CVE-…, GHSA-…)
-  std::vector<std::string> aliases;  // other ids of the same vulnerability
+  // The preferred id of the vulnerability's alias group (vulndb/groups.h):
+  // its CVE, else its GHSA, else the id of the record that matched.
+  std::string vulnerability_id;
+  std::vector<std::string> aliases;  // every other id of the same vulnerability, sorted
   // The package as the inventory records it.
   std::string package_name;
   std::string package_version;  // the installed (binary) version
@@ -38,8 +48,12 @@ struct Finding {
   std::string distro_release;       // "debian:12"; "" for language packages
   std::vector<std::string> fixed_versions;
   std::string status;  // vulndb::fix_status_name: fixed, affected, will_not_fix, fix_deferred, end_of_life
+  std::string fix_source;  // the record status and fixed_versions come from
+  std::vector<FixClaim> fix_disagreements;  // other matched records of the group that say otherwise
   Severity severity = Severity::unknown;
-  std::string severity_source;  // "debian", "osv", "database_specific", ... ("" when unknown)
+  // Who rated it: the distro ("debian", "alpine", ...), "ghsa", "nvd", or the
+  // rating's source in another record ("osv", "database_specific"); "" when unknown.
+  std::string severity_source;
   std::optional<double> cvss_score;
   std::string cvss_vector;
   std::string title;

@@ -8,6 +8,7 @@
 #include <set>
 #include <span>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@
 #include "util/log.h"
 #include "version/version.h"
 #include "vulndb/cvss.h"
+#include "vulndb/groups.h"
 #include "vulndb/import_debian.h"
 
 namespace ig::scan {
@@ -96,39 +98,73 @@ struct SeverityPick {
   std::string vector;
 };
 
-// The distro's own rating wins for OS packages (it knows how the package is
-// built and used); otherwise CVSS v3, then v4, then a label, then v2. The CVSS
-// score and vector shown are the first CVSS entry in that order.
-SeverityPick pick_severity(const Finding& f, const std::string& distro_severity, const vulndb::Vulnerability* v) {
-  SeverityPick p;
-  if (v) {
-    for (const char* type : {"CVSS_V3", "CVSS_V4", "CVSS_V2"}) {
-      for (const auto& s : v->severities) {
-        if (s.type == type && p.vector.empty()) {
-          p.vector = s.vector;
-          p.score = s.score;
-        }
-      }
+// One rating known for a group, and where it ranks (lower is preferred).
+struct RatedBy {
+  const vulndb::Severity* rating;
+  std::string source;  // as severity_source names it
+  int rank;
+};
+
+// Where a rating from record `id` ranks for a language package: CVSS v3/v4
+// from the ecosystem's advisory (GHSA), then NVD's, then any other record's,
+// then labels, then CVSS v2. Within a tier v3 before v4, as before grouping.
+int rating_rank(std::string_view id, const vulndb::Severity& s) {
+  bool ghsa = id.starts_with("GHSA-"), nvd = s.source == "nvd";
+  int origin = ghsa ? 0 : nvd ? 1 : 2;
+  if (s.type == "CVSS_V3") return origin * 2;
+  if (s.type == "CVSS_V4") return origin * 2 + 1;
+  if (s.type == "label") return 10 + origin;
+  if (s.type == "CVSS_V2") return 20 + origin;
+  return 30;
+}
+
+// The ratings of a group's records (withdrawn ones excluded), best first.
+std::vector<RatedBy> group_ratings(std::span<const vulndb::Vulnerability* const> records) {
+  std::vector<RatedBy> out;
+  for (const auto* v : records) {
+    if (!v->withdrawn.empty()) continue;
+    for (const auto& s : v->severities) {
+      std::string source = v->id.starts_with("GHSA-") ? "ghsa" : s.source;
+      out.push_back({&s, std::move(source), rating_rank(v->id, s)});
     }
   }
-  if (is_os_ecosystem(f.ecosystem) && !distro_severity.empty()) {
-    Severity s = severity_from_rating(vulndb::rating_from_label(distro_severity));
-    if (s != Severity::unknown) {
+  std::stable_sort(out.begin(), out.end(), [](const RatedBy& a, const RatedBy& b) { return a.rank < b.rank; });
+  return out;
+}
+
+// The distro's own rating wins for OS packages (it knows how the package is
+// built and used); otherwise the best rating of the group (rating_rank). The
+// CVSS score and vector shown are those of the first CVSS rating in that order.
+SeverityPick pick_severity(const Finding& f, const std::vector<std::string>& distro_severities,
+                           std::span<const vulndb::Vulnerability* const> records) {
+  SeverityPick p;
+  auto ratings = group_ratings(records);
+  for (const auto& r : ratings) {
+    if (r.rating->type.starts_with("CVSS_V")) {
+      p.vector = r.rating->vector;
+      p.score = r.rating->score;
+      break;
+    }
+  }
+  if (is_os_ecosystem(f.ecosystem)) {
+    for (const auto& label : distro_severities) {
+      Severity s = severity_from_rating(vulndb::rating_from_label(label));
+      if (s == Severity::unknown) continue;
       p.severity = s;
       p.source = f.distro_release.substr(0, f.distro_release.find(':'));
       return p;
     }
   }
-  if (!v) return p;
-  for (const char* type : {"CVSS_V3", "CVSS_V4", "label", "CVSS_V2"}) {
-    for (const auto& s : v->severities) {
-      if (s.type != type) continue;
-      Severity sev = severity_from_rating(s.rating);
-      if (sev == Severity::unknown) continue;
-      p.severity = sev;
-      p.source = s.source;
-      return p;
+  for (const auto& r : ratings) {
+    Severity sev = severity_from_rating(r.rating->rating);
+    if (sev == Severity::unknown) continue;
+    p.severity = sev;
+    p.source = r.source;
+    if (r.rating->type.starts_with("CVSS_V")) {
+      p.vector = r.rating->vector;
+      p.score = r.rating->score;
     }
+    return p;
   }
   return p;
 }
@@ -139,16 +175,21 @@ std::string title_of(const vulndb::Vulnerability& v) {
   return truncate_text(t, k_max_title);
 }
 
+// The finding's CVE: its id, or its only CVE alias (an umbrella record naming
+// several CVEs has none of its own).
 std::string cve_of(const Finding& f) {
   if (f.vulnerability_id.starts_with("CVE-")) return f.vulnerability_id;
+  std::string cve;
   for (const auto& a : f.aliases) {
-    if (a.starts_with("CVE-")) return a;
+    if (!a.starts_with("CVE-")) continue;
+    if (!cve.empty()) return {};
+    cve = a;
   }
-  return {};
+  return cve;
 }
 
-// A finding whose vulnerability details are still to be filled in, with the
-// distro's own rating of it from the matched record.
+// One record that matched a package: the finding it would give alone, and
+// the distro's own rating of it.
 struct PendingFinding {
   Finding finding;
   std::string distro_severity;
@@ -169,30 +210,131 @@ std::vector<std::string> distinct(const std::vector<std::vector<PendingFinding>>
   return out;
 }
 
-// Fills aliases, title, severity and enrichment of every finding, reading
-// each vulnerability and each CVE's enrichment once, in two batches.
-Result<void> add_details(vulndb::Database& db, std::vector<std::vector<PendingFinding>>& per_package) {
-  auto ids = distinct(per_package, [](const Finding& f) { return f.vulnerability_id; });
-  IG_ASSIGN(auto vulns, db.vulnerabilities(ids));
-  auto vuln_of = [&](const std::string& id) -> const vulndb::Vulnerability* {
+// How much a record's feed speaks for the package's ecosystem: the ecosystem's
+// own feed first (Debian's tracker and Alpine's secdb file records under the
+// CVE id; golang/vulndb, PyPA, RustSec), then GitHub's advisories, then the rest.
+int native_rank(std::string_view ecosystem, std::string_view id) {
+  static const std::pair<std::string_view, std::string_view> k_native[] = {
+      {"deb", "CVE-"},   {"deb", "TEMP-"},  {"apk", "CVE-"},     {"rpm", "RHSA-"}, {"rpm", "RLSA-"},
+      {"rpm", "ALSA-"},  {"golang", "GO-"}, {"pypi", "PYSEC-"}, {"cargo", "RUSTSEC-"},
+  };
+  for (const auto& [eco, prefix] : k_native) {
+    if (eco == ecosystem && id.starts_with(prefix)) return 0;
+  }
+  if (id.starts_with("GHSA-")) return 1;
+  if (id.starts_with("DSA-") || id.starts_with("DLA-") || id.starts_with("ALPINE-") || id.starts_with("UBUNTU-")) {
+    return 2;
+  }
+  return 3;
+}
+
+// Details of every id the matched records' groups hold, read in batches.
+struct GroupIndex {
+  std::vector<std::string> matched;                // distinct matched record ids
+  std::vector<std::vector<std::string>> members;   // members[i]: group of matched[i]
+  std::vector<std::string> ids;                    // every member, distinct
+  std::vector<std::optional<vulndb::Vulnerability>> vulns;  // vulns[i] for ids[i]
+
+  const std::vector<std::string>& group_of(const std::string& id) const {
+    return members[static_cast<size_t>(std::lower_bound(matched.begin(), matched.end(), id) - matched.begin())];
+  }
+  const vulndb::Vulnerability* vuln(const std::string& id) const {
     auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    if (it == ids.end() || *it != id) return nullptr;
     auto& v = vulns[static_cast<size_t>(it - ids.begin())];
     return v ? &*v : nullptr;
-  };
-  for (auto& fs : per_package) {
-    for (auto& [f, distro_severity] : fs) {
-      const vulndb::Vulnerability* v = vuln_of(f.vulnerability_id);
-      if (v) {
-        f.aliases = v->aliases;
-        f.title = title_of(*v);
-        f.primary_url = v->primary_url;
-      }
-      SeverityPick sev = pick_severity(f, distro_severity, v);
-      f.severity = sev.severity;
-      f.severity_source = sev.source;
-      f.cvss_score = sev.score;
-      f.cvss_vector = sev.vector;
+  }
+};
+
+Result<GroupIndex> read_groups(vulndb::Database& db, const std::vector<std::vector<PendingFinding>>& per_package) {
+  GroupIndex g;
+  g.matched = distinct(per_package, [](const Finding& f) { return f.vulnerability_id; });
+  IG_ASSIGN(g.members, db.groups(g.matched));
+  for (const auto& m : g.members) g.ids.insert(g.ids.end(), m.begin(), m.end());
+  std::sort(g.ids.begin(), g.ids.end());
+  g.ids.erase(std::unique(g.ids.begin(), g.ids.end()), g.ids.end());
+  IG_ASSIGN(g.vulns, db.vulnerabilities(g.ids));
+  return g;
+}
+
+// One finding from the records of one package that share an alias group
+// (`bucket`, in vulnerability id order).
+Finding merge_bucket(std::vector<PendingFinding*>& bucket, const GroupIndex& g) {
+  const auto& members = g.group_of(bucket.front()->finding.vulnerability_id);
+  // The record the status and fix come from: the most native feed, then the id.
+  std::stable_sort(bucket.begin(), bucket.end(), [&](const PendingFinding* a, const PendingFinding* b) {
+    return native_rank(a->finding.ecosystem, a->finding.vulnerability_id) <
+           native_rank(b->finding.ecosystem, b->finding.vulnerability_id);
+  });
+  Finding f = bucket.front()->finding;
+  f.fix_source = f.vulnerability_id;
+  std::vector<std::string> distro_severities;
+  std::vector<const vulndb::Vulnerability*> records;  // matched records first, then the other members
+  std::set<std::string> all_ids(members.begin(), members.end());
+  for (const auto* p : bucket) {
+    if (!p->distro_severity.empty()) distro_severities.push_back(p->distro_severity);
+    if (p != bucket.front() && (p->finding.status != f.status || p->finding.fixed_versions != f.fixed_versions)) {
+      f.fix_disagreements.push_back({p->finding.vulnerability_id, p->finding.status, p->finding.fixed_versions});
     }
+    if (const auto* v = g.vuln(p->finding.vulnerability_id)) records.push_back(v);
+  }
+  for (const auto& id : members) {
+    const auto* v = g.vuln(id);
+    if (v && std::find(records.begin(), records.end(), v) == records.end()) records.push_back(v);
+  }
+  for (const auto* v : records) {
+    if (v->withdrawn.empty()) all_ids.insert(v->aliases.begin(), v->aliases.end());
+  }
+  // Shown id: the group's CVE, else its smallest GHSA, else the matched record's.
+  auto best = std::min_element(members.begin(), members.end(), vulndb::preferred_id_less);
+  if (best != members.end() && (best->starts_with("CVE-") || best->starts_with("GHSA-"))) {
+    f.vulnerability_id = *best;
+  } else {
+    auto first = std::min_element(bucket.begin(), bucket.end(), [](const PendingFinding* a, const PendingFinding* b) {
+      return a->finding.vulnerability_id < b->finding.vulnerability_id;
+    });
+    f.vulnerability_id = (*first)->finding.vulnerability_id;
+  }
+  all_ids.erase(f.vulnerability_id);
+  f.aliases.assign(all_ids.begin(), all_ids.end());
+  // Title and link: the shown id's record, else the first record that has one.
+  if (const auto* shown = g.vuln(f.vulnerability_id)) {
+    f.title = title_of(*shown);
+    f.primary_url = shown->primary_url;
+  }
+  for (const auto* v : records) {
+    if (f.title.empty()) f.title = title_of(*v);
+    if (f.primary_url.empty()) f.primary_url = v->primary_url;
+  }
+  SeverityPick sev = pick_severity(f, distro_severities, records);
+  f.severity = sev.severity;
+  f.severity_source = sev.source;
+  f.cvss_score = sev.score;
+  f.cvss_vector = sev.vector;
+  return f;
+}
+
+// Turns each package's matched records into one finding per alias group and
+// fills aliases, title, severity and enrichment, reading the groups, the
+// vulnerabilities and each CVE's enrichment once, in batches.
+Result<void> add_details(vulndb::Database& db, std::vector<std::vector<PendingFinding>>& per_package) {
+  IG_ASSIGN(auto groups, read_groups(db, per_package));
+  for (auto& fs : per_package) {
+    if (fs.empty()) continue;
+    // Buckets keyed by the group's first member, in first-seen order (a
+    // distro's kernel package can have thousands of records).
+    std::vector<std::vector<PendingFinding*>> buckets;
+    std::unordered_map<std::string_view, size_t> bucket_of;
+    for (auto& p : fs) {
+      std::string_view key = groups.group_of(p.finding.vulnerability_id).front();
+      auto [it, added] = bucket_of.try_emplace(key, buckets.size());
+      if (added) buckets.emplace_back();
+      buckets[it->second].push_back(&p);
+    }
+    std::vector<PendingFinding> merged;
+    merged.reserve(buckets.size());
+    for (auto& bucket : buckets) merged.push_back({merge_bucket(bucket, groups), {}});
+    fs = std::move(merged);
   }
   auto cves = distinct(per_package, cve_of);
   IG_ASSIGN(auto enrich, db.enrichments(cves));

@@ -140,6 +140,8 @@ TEST_F(MatcherTest, MatchesDebianBySourcePackageAndLanguagePackages) {
   EXPECT_EQ(lodash.package_name, "lodash");
   EXPECT_EQ(lodash.package_version, "4.17.20");
   EXPECT_EQ(lodash.path, "app/node_modules/lodash/package.json");
+  EXPECT_EQ(lodash.vulnerability_id, "CVE-2021-23337");  // the CVE is shown, the GHSA listed
+  EXPECT_EQ(lodash.aliases, std::vector<std::string>{"GHSA-35jh-r3h4-6jhm"});
   EXPECT_TRUE(lodash.kev);  // through its CVE alias
   EXPECT_EQ(lodash.severity, Severity::high);
 

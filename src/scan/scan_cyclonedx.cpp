@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <set>
 #include <tuple>
@@ -123,6 +124,14 @@ void add_details(ojson& j, const vulndb::Vulnerability& v) {
     }
     j["references"] = std::move(refs);
   }
+  ojson cwes = ojson::array();
+  for (const auto& cwe : v.cwes) {  // "CWE-79" → 79, as CycloneDX wants
+    if (!cwe.starts_with("CWE-")) continue;
+    int n = 0;
+    auto [end, ec] = std::from_chars(cwe.data() + 4, cwe.data() + cwe.size(), n);
+    if (ec == std::errc() && end == cwe.data() + cwe.size()) cwes.push_back(n);
+  }
+  if (!cwes.empty()) j["cwes"] = std::move(cwes);
   if (!v.details.empty()) j["detail"] = v.details;
   ojson advisories = ojson::array();
   std::set<std::string> seen;

@@ -28,6 +28,14 @@ namespace {
 
 nlohmann::json optional_number(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
+nlohmann::json disagreements_json(const Finding& f) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : f.fix_disagreements) {
+    out.push_back({{"id", c.id}, {"status", c.status}, {"fixed_versions", c.fixed_versions}});
+  }
+  return out;
+}
+
 nlohmann::json finding_json(const Finding& f) {
   nlohmann::json j = {
       {"id", f.vulnerability_id},
@@ -44,6 +52,8 @@ nlohmann::json finding_json(const Finding& f) {
       {"distro_release", f.distro_release},
       {"fixed_versions", f.fixed_versions},
       {"status", f.status},
+      {"fix_source", f.fix_source},
+      {"fix_disagreements", disagreements_json(f)},
       {"severity", severity_name(f.severity)},
       {"severity_source", f.severity_source},
       {"cvss", f.cvss_vector.empty() ? nlohmann::json()

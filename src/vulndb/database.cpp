@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "util/fs.h"
+#include "vulndb/groups.h"
 #include "vulndb/schema.h"
 #include "vulndb/sqlite.h"
 
@@ -26,8 +27,8 @@ struct Database::Impl {
   std::vector<AffectedRecord> lookup_buffer;
   bool in_lookup = false;
   // Statements are prepared on first use and kept for the connection's life.
-  Statement q_affected, q_release, q_vuln, q_aliases, q_severities, q_refs, q_kev, q_epss;
-  Statement w_vuln, w_alias, w_severity, w_ref, w_affected, w_kev, w_epss, w_meta;
+  Statement q_affected, q_release, q_vuln, q_aliases, q_severities, q_refs, q_cwes, q_group, q_kev, q_epss;
+  Statement w_vuln, w_alias, w_severity, w_ref, w_cwe, w_affected, w_kev, w_epss, w_meta;
 
   Result<Statement*> cached(Statement& s, std::string_view sql) {
     if (!s) {
@@ -188,6 +189,16 @@ Result<Database> Database::open(const fs::path& path, Mode mode) {
   // WAL lets the matcher read while an import runs; NORMAL sync is safe with WAL.
   IG_TRY(impl->conn.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"));
   IG_TRY(migrate(impl->conn));
+  if (version > 0 && version < 4) {
+    // Alias groups arrived with v4: index the aliases the database already holds.
+    IG_TRY(impl->conn.exec("BEGIN IMMEDIATE"));
+    auto grouped = rebuild_alias_groups(impl->conn);
+    if (!grouped) {
+      (void)impl->conn.exec("ROLLBACK");
+      return fail(grouped.error());
+    }
+    IG_TRY(impl->conn.exec("COMMIT"));
+  }
   return Database(std::move(impl));
 }
 
@@ -317,6 +328,11 @@ Result<bool> Database::Impl::load_vulnerability(std::string_view id, bool refere
   while ((row = st->step()) && *row) v.references.push_back({std::string(st->text(0)), std::string(st->text(1))});
   st->reset();
   if (!row) return fail(row.error());
+  IG_ASSIGN(st, cached(q_cwes, "SELECT cwe FROM weaknesses WHERE vuln_id = ? ORDER BY cwe"));
+  st->bind_static(1, id);
+  while ((row = st->step()) && *row) v.cwes.emplace_back(st->text(0));
+  st->reset();
+  if (!row) return fail(row.error());
   return true;
 }
 
@@ -361,6 +377,28 @@ Result<std::vector<std::optional<Vulnerability>>> Database::vulnerabilities(std:
     Vulnerability v;
     IG_ASSIGN(bool found, impl_->load_vulnerability(ids[i], false, v));
     if (found) out[i] = std::move(v);
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<std::string>>> Database::groups(std::span<const std::string> ids) {
+  std::vector<std::vector<std::string>> out(ids.size());
+  IG_ASSIGN(Statement * st, impl_->cached(impl_->q_group,
+                                          "SELECT m.id FROM vuln_groups g JOIN vuln_groups m ON m.group_id = "
+                                          "g.group_id WHERE g.id = ? ORDER BY m.id"));
+  auto order = sorted_positions(ids);
+  for (size_t k = 0; k < order.size(); ++k) {
+    uint32_t i = order[k];
+    if (k > 0 && ids[i] == ids[order[k - 1]]) {
+      out[i] = out[order[k - 1]];
+      continue;
+    }
+    st->bind_static(1, ids[i]);
+    Result<bool> row;
+    while ((row = st->step()) && *row) out[i].emplace_back(st->text(0));
+    st->reset();
+    if (!row) return fail(row.error());
+    if (out[i].empty()) out[i].push_back(ids[i]);
   }
   return out;
 }
@@ -485,7 +523,8 @@ Result<ImportSession> Database::begin_import(std::string_view name, std::string_
   IG_TRY(c.exec("BEGIN IMMEDIATE"));
   impl_->importing = true;
   ImportSession session(this, std::string(name), std::string(kind), std::string(location));
-  for (const char* sql : {"DELETE FROM affected WHERE feed = ?", "DELETE FROM severities WHERE feed = ?"}) {
+  for (const char* sql : {"DELETE FROM affected WHERE feed = ?", "DELETE FROM severities WHERE feed = ?",
+                          "DELETE FROM weaknesses WHERE feed = ?"}) {
     IG_ASSIGN(auto st, c.prepare(sql));
     st.bind(1, name);
     IG_TRY(st.run());
@@ -502,7 +541,7 @@ Result<ImportSession> Database::begin_import(std::string_view name, std::string_
 
 ImportSession::ImportSession(ImportSession&& o) noexcept
     : db_(o.db_), name_(std::move(o.name_)), kind_(std::move(o.kind_)), location_(std::move(o.location_)),
-      records_(o.records_), open_(o.open_) {
+      records_(o.records_), added_advisories_(o.added_advisories_), open_(o.open_) {
   o.open_ = false;
 }
 
@@ -554,6 +593,13 @@ Result<void> ImportSession::add(const Advisory& a) {
     st->bind(3, std::string_view(r.type));
     IG_TRY(st->run());
   }
+  IG_ASSIGN(st, d.cached(d.w_cwe, "INSERT OR IGNORE INTO weaknesses(vuln_id, cwe, feed) VALUES(?, ?, ?)"));
+  for (const auto& cwe : v.cwes) {
+    st->bind(1, std::string_view(v.id));
+    st->bind(2, std::string_view(cwe));
+    st->bind(3, std::string_view(name_));
+    IG_TRY(st->run());
+  }
   IG_ASSIGN(st, d.cached(d.w_affected,
                          "INSERT INTO affected(vuln_id, ecosystem, distro_release, package, version_type, ranges, "
                          "versions, fixed_versions, status, severity, source_ecosystem, feed, seq) "
@@ -570,6 +616,7 @@ Result<void> ImportSession::add(const Advisory& a) {
     }
   }
   ++records_;
+  added_advisories_ = true;
   return {};
 }
 
@@ -607,6 +654,7 @@ Result<void> ImportSession::set_meta(std::string_view key, std::string_view valu
 
 Result<void> ImportSession::commit() {
   auto& c = db_->impl_->conn;
+  if (added_advisories_) IG_TRY(rebuild_alias_groups(c));
   std::string now = utc_now();
   IG_ASSIGN(auto st, c.prepare("INSERT OR REPLACE INTO sources(name, kind, location, records, imported_at) "
                                "VALUES(?, ?, ?, ?, ?)"));

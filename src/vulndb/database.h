@@ -22,7 +22,7 @@ namespace ig::vulndb {
 
 struct SourceStatus {
   std::string name;      // "osv:/data/all.zip", or the --name given at import
-  std::string kind;      // osv, secdb, debian, kev, epss
+  std::string kind;      // osv, secdb, debian, kev, epss, nvd
   std::string location;  // what was imported
   int64_t records = 0;
   std::string imported_at;  // RFC 3339 UTC
@@ -77,7 +77,8 @@ class ImportSession {
   Result<void> add_epss(const EpssEntry& e);
   // Records extra facts about the source in meta (e.g. the EPSS model version).
   Result<void> set_meta(std::string_view key, std::string_view value);
-  // Commits and records the source's record count in `sources`.
+  // Rebuilds the alias groups when advisories were added (groups.h), then
+  // commits and records the source's record count in `sources`.
   Result<void> commit();
   int64_t records() const { return records_; }
 
@@ -88,6 +89,7 @@ class ImportSession {
   Database* db_;
   std::string name_, kind_, location_;
   int64_t records_ = 0;
+  bool added_advisories_ = false;  // aliases may have changed: regroup at commit
   bool open_ = true;
 };
 
@@ -131,12 +133,17 @@ class Database {
   // Whether any record exists for (ecosystem, distro_release): lets the matcher
   // tell "no advisories for this package" from "no data for this release".
   Result<bool> has_release(std::string_view ecosystem, std::string_view distro_release);
-  // Details of one vulnerability, or nullopt when unknown.
+  // Details of one vulnerability (with references and CWE ids), or nullopt when unknown.
   Result<std::optional<Vulnerability>> vulnerability(std::string_view id);
   // The details of many (element i for ids[i]), as the matcher needs them:
   // like vulnerability() but without references. Ids are read in byte order
   // and duplicates once, so a scan's few thousand cost a few milliseconds.
   Result<std::vector<std::optional<Vulnerability>>> vulnerabilities(std::span<const std::string> ids);
+  // The alias group of each id (element i for ids[i], groups.h): every id
+  // known to name the same vulnerability, ids[i] included, in byte order. An
+  // id in no group (or unknown) gives {ids[i]}. Ids are read in byte order
+  // and duplicates once.
+  Result<std::vector<std::vector<std::string>>> groups(std::span<const std::string> ids);
   // KEV and EPSS facts for a CVE id (either may be absent).
   Result<Enrichment> enrichment(std::string_view cve);
   // enrichment() for many CVE ids: element i for cves[i].

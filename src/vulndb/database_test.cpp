@@ -140,6 +140,29 @@ TEST(Database, MigratesV2AffectedRowsIntoTheClusteredTable) {
   EXPECT_EQ(w->affected("deb", "debian:12", "zlib")->size(), 3u);
 }
 
+TEST(Database, MigratingToV4GroupsTheAliasesAlreadyImported) {
+  TempDir tmp;
+  auto path = tmp.path() / "v3.db";
+  {
+    auto c = Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(migrate(*c, 3));
+    ASSERT_TRUE(c->exec("INSERT INTO vulnerabilities(id, feed) VALUES('GO-2099-0001', 'f'), "
+                        "('GHSA-c4a1-n111-aaaa', 'f'); INSERT INTO aliases(vuln_id, alias) VALUES"
+                        "('GO-2099-0001', 'GHSA-c4a1-n111-aaaa'), ('GHSA-c4a1-n111-aaaa', 'CVE-2099-1000')"));
+  }
+  {
+    auto db = Database::open(path, Database::Mode::write);
+    ASSERT_TRUE(db) << db.error().message;
+  }
+  auto db = Database::open(path, Database::Mode::read);
+  ASSERT_TRUE(db) << db.error().message;
+  std::vector<std::string> ids = {"GO-2099-0001"};
+  auto g = db->groups(ids);
+  ASSERT_TRUE(g) << g.error().message;
+  EXPECT_EQ((*g)[0], (std::vector<std::string>{"CVE-2099-1000", "GHSA-c4a1-n111-aaaa", "GO-2099-0001"}));
+}
+
 TEST(Database, KnowsWhichReleasesHaveData) {
   TempDir tmp;
   auto db = Database::open(tmp.path() / "r.db", Database::Mode::write);

@@ -188,7 +188,8 @@ TEST(Importer, DetectsKindsAndAsksWhenUnsure) {
   EXPECT_EQ(r.error().code, ErrorCode::usage);
   EXPECT_NE(r.error().message.find("--kind"), std::string::npos);
   EXPECT_EQ(detect_source_kind(tmp.path() / "missing").error().code, ErrorCode::not_found);
-  EXPECT_EQ(parse_source_kind("nvd").error().code, ErrorCode::usage);
+  EXPECT_EQ(parse_source_kind("cvrf").error().code, ErrorCode::usage);
+  EXPECT_EQ(*parse_source_kind("nvd"), SourceKind::nvd);
 }
 
 TEST(Importer, AFailedImportChangesNothing) {

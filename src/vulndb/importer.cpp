@@ -9,6 +9,7 @@
 #include "util/fs.h"
 #include "vulndb/enrich.h"
 #include "vulndb/import_debian.h"
+#include "vulndb/import_nvd.h"
 #include "vulndb/import_secdb.h"
 
 namespace ig::vulndb {
@@ -40,15 +41,17 @@ const char* source_kind_name(SourceKind k) {
     case SourceKind::debian: return "debian";
     case SourceKind::kev: return "kev";
     case SourceKind::epss: return "epss";
+    case SourceKind::nvd: return "nvd";
   }
   return "osv";
 }
 
 Result<SourceKind> parse_source_kind(std::string_view s) {
-  for (auto k : {SourceKind::osv, SourceKind::secdb, SourceKind::debian, SourceKind::kev, SourceKind::epss}) {
+  for (auto k : {SourceKind::osv, SourceKind::secdb, SourceKind::debian, SourceKind::kev, SourceKind::epss,
+                 SourceKind::nvd}) {
     if (s == source_kind_name(k)) return k;
   }
-  return fail(ErrorCode::usage, "unknown source kind '{}': use osv, secdb, debian, kev or epss", s);
+  return fail(ErrorCode::usage, "unknown source kind '{}': use osv, secdb, debian, kev, epss or nvd", s);
 }
 
 Result<std::string> read_source_text(const fs::path& path, uint64_t max_size) {
@@ -98,6 +101,7 @@ Result<SourceKind> detect_source_kind(const fs::path& path) {
   }
   std::string_view t = text;
   if (t.starts_with("#model_version") || t.starts_with("cve,epss")) return SourceKind::epss;
+  if (looks_like_nvd(t)) return SourceKind::nvd;
   if (has(t, "\"catalogVersion\"") || has(t, "\"cveID\"")) return SourceKind::kev;
   if (has(t, "distroversion")) return SourceKind::secdb;
   if (has(t, "\"affected\"") || has(t, "\"modified\"") || has(t, "\nmodified:") || has(t, "\naffected:") ||
@@ -105,7 +109,7 @@ Result<SourceKind> detect_source_kind(const fs::path& path) {
     return SourceKind::osv;
   }
   if (has(t, "\"releases\"") && (has(t, "\"CVE-") || has(t, "\"TEMP-"))) return SourceKind::debian;
-  return fail(ErrorCode::usage, "cannot tell what kind of feed {} is: pass --kind osv|secdb|debian|kev|epss",
+  return fail(ErrorCode::usage, "cannot tell what kind of feed {} is: pass --kind osv|secdb|debian|kev|epss|nvd",
               path.string());
 }
 
@@ -133,6 +137,7 @@ Result<ImportResult> import_source(Database& db, const fs::path& path, std::opti
       case SourceKind::debian: return import_debian(session, path);
       case SourceKind::kev: return import_kev(session, path);
       case SourceKind::epss: return import_epss(session, path);
+      case SourceKind::nvd: return import_nvd(session, path);
     }
     return fail(ErrorCode::internal, "unhandled source kind");
   }();

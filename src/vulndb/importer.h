@@ -13,9 +13,9 @@
 
 namespace ig::vulndb {
 
-enum class SourceKind { osv, secdb, debian, kev, epss };
+enum class SourceKind { osv, secdb, debian, kev, epss, nvd };
 const char* source_kind_name(SourceKind k);
-// "osv", "secdb", "debian", "kev", "epss"; usage error naming the choices otherwise.
+// "osv", "secdb", "debian", "kev", "epss", "nvd"; usage error naming the choices otherwise.
 Result<SourceKind> parse_source_kind(std::string_view s);
 
 // Guesses the kind from the content: a directory or zip is OSV; otherwise the

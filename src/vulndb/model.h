@@ -74,6 +74,7 @@ struct Vulnerability {
   std::vector<std::string> aliases;
   std::vector<Severity> severities;
   std::vector<Reference> references;
+  std::vector<std::string> cwes;  // "CWE-79", ...; filled by NVD imports
 };
 
 // What an importer produces for one record.

@@ -60,6 +60,16 @@ DROP TABLE affected;
 ALTER TABLE affected_v3 RENAME TO affected;
 CREATE INDEX affected_by_feed ON affected(feed);
 )sql",
+    // v4: alias groups, rebuilt after every import that adds advisories
+    // (groups.h), so a scan reads a finished index instead of walking aliases;
+    // ids in no group have no row. CWE ids per vulnerability (NVD).
+    R"sql(
+CREATE TABLE vuln_groups(id TEXT PRIMARY KEY, group_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX vuln_groups_by_group ON vuln_groups(group_id);
+CREATE TABLE weaknesses(vuln_id TEXT NOT NULL, cwe TEXT NOT NULL, feed TEXT NOT NULL,
+  PRIMARY KEY(vuln_id, cwe)) WITHOUT ROWID;
+CREATE INDEX weaknesses_by_feed ON weaknesses(feed);
+)sql",
 };
 
 static_assert(std::size(k_migrations) == k_schema_version, "one migration per schema version");

@@ -30,14 +30,14 @@ check "config media type" "$(jq -r .config.mediaType "$W/manifest.json")" \
   "application/vnd.imagegate.db.metadata.v1+json"
 check "one zstd sqlite layer" "$(jq -r '[.layers[].mediaType] | join(",")' "$W/manifest.json")" \
   "application/vnd.imagegate.db.layer.v1.sqlite+zstd"
-check "schema annotation" "$(jq -r '.annotations["io.imagegate.db.schema-version"]' "$W/manifest.json")" "3"
+check "schema annotation" "$(jq -r '.annotations["io.imagegate.db.schema-version"]' "$W/manifest.json")" "4"
 created=$(jq -r '.annotations["org.opencontainers.image.created"]' "$W/manifest.json")
 [[ "$created" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]] || { echo "FAIL: created annotation '$created'"; exit 1; }
 check "sources annotation" "$(jq -r '.annotations["io.imagegate.db.sources"] | fromjson | map(.kind) | sort | join(",")' \
   "$W/manifest.json")" "debian,kev,osv,secdb"
 meta_digest=$(jq -r .config.digest "$W/manifest.json")
 curl -sf "http://$R/v2/security/imagegate-db/blobs/$meta_digest" >"$W/metadata.json"
-check "metadata schema" "$(jq -r .schema_version "$W/metadata.json")" "3"
+check "metadata schema" "$(jq -r .schema_version "$W/metadata.json")" "4"
 check "metadata built_at = created" "$(jq -r .built_at "$W/metadata.json")" "$created"
 
 # Pull into a new file: the same database as far as `db status` can tell.

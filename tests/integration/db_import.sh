@@ -30,7 +30,7 @@ grep -q "BROKEN-0001" "$work/import.err" || fail "no warning names the malformed
 [ -f "$work/cache/db/imagegate.db" ] || fail "the default database path <cache>/db/imagegate.db was not used"
 
 "$IMAGEGATE" db status --format json > "$work/status.json"
-jq -e '.schema_version == 3' "$work/status.json" >/dev/null || fail "schema_version: $(cat "$work/status.json")"
+jq -e '.schema_version == 4' "$work/status.json" >/dev/null || fail "schema_version: $(cat "$work/status.json")"
 jq -e '.sources | length == 7' "$work/status.json" >/dev/null || fail "source count"
 jq -e '[.sources[] | .kind] | sort == ["debian","epss","kev","osv","osv","secdb","secdb"]' "$work/status.json" >/dev/null \
   || fail "source kinds: $(jq -c '[.sources[].kind]' "$work/status.json")"
