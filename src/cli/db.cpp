@@ -22,6 +22,7 @@
 #include "util/log.h"
 #include "vulndb/artifact.h"
 #include "vulndb/database.h"
+#include "vulndb/import_updateinfo.h"
 #include "vulndb/importer.h"
 
 #ifndef IG_VERSION
@@ -43,6 +44,7 @@ struct DbOptions {
   std::vector<std::string> sources;
   std::string kind;
   std::string name;
+  std::string distro;
   std::string format = "text";
   std::string output;
   bool force = false;
@@ -59,23 +61,35 @@ std::string human_age(int64_t seconds) {
 }
 
 int run_import(const GlobalOptions& global, const DbOptions& o) {
-  std::optional<vulndb::SourceKind> kind;
+  vulndb::ImportOptions opts;
   if (!o.kind.empty()) {
     auto k = vulndb::parse_source_kind(o.kind);
     if (!k) return report_error(k.error());
-    kind = *k;
+    opts.kind = *k;
   }
   if (!o.name.empty() && o.sources.size() > 1) {
     return report_error(Error{ErrorCode::usage, "--name names one source: import the sources one at a time"});
   }
+  opts.name = o.name;
+  if (!o.distro.empty()) {
+    if (opts.kind && *opts.kind != vulndb::SourceKind::updateinfo) {
+      return report_error(Error{ErrorCode::usage, "--distro applies to updateinfo files: drop it or use --kind updateinfo"});
+    }
+    auto d = vulndb::parse_updateinfo_distro(o.distro);
+    if (!d) return report_error(d.error());
+    opts.distro = *d;
+  }
   auto db = vulndb::Database::open(database_path(global), vulndb::Database::Mode::write);
   if (!db) return report_error(db.error());
-  for (const auto& src : o.sources) {
-    auto r = vulndb::import_source(*db, src, kind, o.name);
-    if (!r) return report_error(r.error().with_context(fmt::format("importing {}", src)));
-    fmt::print("imported {} {} record{} from {}{}\n", r->stats.records, vulndb::source_kind_name(r->kind),
-               r->stats.records == 1 ? "" : "s", src,
-               r->stats.skipped ? fmt::format(" ({} skipped, see warnings)", r->stats.skipped) : "");
+  std::vector<std::filesystem::path> paths(o.sources.begin(), o.sources.end());
+  auto results = vulndb::import_paths(*db, paths, opts);
+  if (!results) return report_error(results.error().with_context("db import (nothing was imported)"));
+  for (const auto& r : *results) {
+    std::string files = r.stats.files > 1 ? fmt::format("{} files", r.stats.files) : "";
+    std::string skipped = r.stats.skipped ? fmt::format("{} skipped, see warnings", r.stats.skipped) : "";
+    std::string note = files.empty() || skipped.empty() ? files + skipped : files + ", " + skipped;
+    fmt::print("imported {} {} record{} from {}{}\n", r.stats.records, vulndb::source_kind_name(r.kind),
+               r.stats.records == 1 ? "" : "s", r.path.string(), note.empty() ? "" : " (" + note + ")");
   }
   return 0;
 }
@@ -404,10 +418,13 @@ void register_db(CLI::App& app, GlobalOptions& global, Runner& run) {
   db->require_subcommand(1);
 
   auto* imp = db->add_subcommand("import", "Import advisories: OSV files/dirs/all.zip, Alpine secdb, Debian tracker "
-                                           "JSON, CISA KEV, EPSS CSV, NVD CVE 2.0 JSON");
-  imp->add_option("SOURCE", opts->sources, "Files or directories to import")->required();
-  imp->add_option("--kind", opts->kind, "Feed kind (default: detected from the content)")
-      ->check(CLI::IsMember({"osv", "secdb", "debian", "kev", "epss", "nvd"}));
+                                           "JSON, CISA KEV, EPSS CSV, rpm-md updateinfo.xml, NVD CVE 2.0 JSON; all in one transaction");
+  imp->add_option("SOURCE", opts->sources, "Files or folders to import (each file's kind is detected by content)")
+      ->required();
+  imp->add_option("--kind", opts->kind, "Feed kind for every file (default: detected from each file's content)")
+      ->check(CLI::IsMember({"osv", "secdb", "debian", "kev", "epss", "updateinfo", "nvd"}));
+  imp->add_option("--distro", opts->distro, "Release that updateinfo.xml files belong to, NAME:RELEASE (e.g. "
+                                            "amazonlinux:2023); default: from the ALAS ids");
   imp->add_option("--name", opts->name, "Source name to record (default: KIND:ABSOLUTE-PATH); a re-import under "
                                         "the same name replaces the earlier one");
   imp->callback([&global, &run, opts] { run = [&global, opts] { return run_import(global, *opts); }; });

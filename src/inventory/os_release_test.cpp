@@ -32,6 +32,19 @@ TEST(OsRelease, UnquotesAndSkipsJunk) {
   EXPECT_EQ(f.size(), 4u);
 }
 
+TEST(OsRelease, AmazonLinux2And2023) {
+  auto al2 = os_from_os_release(
+      "NAME=\"Amazon Linux\"\nVERSION=\"2\"\nID=\"amzn\"\nID_LIKE=\"centos rhel fedora\"\nVERSION_ID=\"2\"\n"
+      "PRETTY_NAME=\"Amazon Linux 2\"\n");
+  EXPECT_EQ(al2.id, "amzn");
+  EXPECT_EQ(al2.version_id, "2");
+  auto al2023 = os_from_os_release(
+      "NAME=\"Amazon Linux\"\nVERSION=\"2023\"\nID=\"amzn\"\nID_LIKE=\"fedora\"\nVERSION_ID=\"2023\"\n"
+      "PLATFORM_ID=\"platform:al2023\"\nPRETTY_NAME=\"Amazon Linux 2023.3.20240108\"\n");
+  EXPECT_EQ(al2023.id, "amzn");
+  EXPECT_EQ(al2023.version_id, "2023");
+}
+
 TEST(OsRelease, DistrolessPrettyName) {
   OsInfo os = os_from_os_release(
       "PRETTY_NAME=\"Distroless\"\nNAME=\"Debian GNU/Linux\"\nID=\"debian\"\nVERSION_ID=\"12\"\n");

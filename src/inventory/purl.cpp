@@ -103,6 +103,9 @@ std::string Purl::str() const {
 std::string purl_distro(const OsInfo& os) {
   if (!os.known()) return "";
   if (os.id == "alpine") return os.version_id;
+  // Amazon Linux's os-release says ID=amzn; advisories and peers name the
+  // release amazonlinux-2 / amazonlinux-2023.
+  if (os.id == "amzn" && !os.version_id.empty()) return "amazonlinux-" + os.version_id;
   std::string v = !os.version_id.empty() ? os.version_id : os.codename;
   if (v.empty()) return os.id;
   return os.id + "-" + v;

@@ -49,6 +49,13 @@ TEST(Purl, RpmEpochBecomesAQualifierAndRhelIsRedhat) {
             "pkg:rpm/rocky/bash@5.1.8-6.el9?arch=x86_64&distro=rocky-9.3");
 }
 
+TEST(Purl, AmazonLinuxDistroNamesTheRelease) {
+  EXPECT_EQ(package_purl(pkg("rpm", "libcurl", "8.5.0-1.amzn2023.0.2", "x86_64", "curl"), os("amzn", "2023")),
+            "pkg:rpm/amzn/libcurl@8.5.0-1.amzn2023.0.2?arch=x86_64&distro=amazonlinux-2023");
+  EXPECT_EQ(package_purl(pkg("rpm", "openssl-libs", "1:1.0.2k-24.amzn2.0.7", "x86_64"), os("amzn", "2")),
+            "pkg:rpm/amzn/openssl-libs@1.0.2k-24.amzn2.0.7?arch=x86_64&distro=amazonlinux-2&epoch=1");
+}
+
 TEST(Purl, UnknownOsNeverGuessesAVendor) {
   EXPECT_EQ(package_purl(pkg("deb", "libc6", "2.36-9", "amd64"), OsInfo{}), "pkg:deb/libc6@2.36-9?arch=amd64");
 }

@@ -355,8 +355,15 @@ Result<void> add_details(vulndb::Database& db, std::vector<std::vector<PendingFi
 
 // The name the database files `pkg` under: deb/apk/rpm advisories name the
 // source package.
-std::string lookup_key(const inventory::Package& pkg) {
-  bool os = is_os_ecosystem(pkg.ecosystem);
+// Amazon Linux's advisories (updateinfo) name the binary packages and their
+// epoch:version-release, so its rpm packages are matched by binary name and
+// version rather than by source rpm.
+bool by_binary_name(const inventory::Package& pkg, std::string_view release) {
+  return pkg.ecosystem == "rpm" && release.starts_with("amazonlinux:");
+}
+
+std::string lookup_key(const inventory::Package& pkg, std::string_view release) {
+  bool os = is_os_ecosystem(pkg.ecosystem) && !by_binary_name(pkg, release);
   const std::string& name = os && !pkg.source_name.empty() ? pkg.source_name : pkg.name;
   return vulndb::normalize_package_name(pkg.ecosystem, name);
 }
@@ -366,7 +373,7 @@ std::string lookup_key(const inventory::Package& pkg) {
 void match_package(const inventory::Package& pkg, const std::string& release,
                    std::span<const vulndb::AffectedRecord> records, std::vector<PendingFinding>& out,
                    std::set<std::string>& warnings) {
-  bool os = is_os_ecosystem(pkg.ecosystem);
+  bool os = is_os_ecosystem(pkg.ecosystem) && !by_binary_name(pkg, release);
   const std::string& compared = os && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
   std::set<std::string> seen;
   // A package's records nearly always share one version type: parse the
@@ -450,7 +457,7 @@ Result<Batches> plan_batches(const inventory::Inventory& inv, vulndb::Database& 
       continue;
     }
     Batch& b = batches[{pkg.ecosystem, os ? release : std::string()}];
-    b.names.push_back(lookup_key(pkg));
+    b.names.push_back(lookup_key(pkg, os ? release : std::string_view()));
     b.packages.push_back(i);
   }
   return batches;
@@ -467,6 +474,7 @@ std::string distro_release_key(const inventory::OsInfo& os) {
   }
   if (os.id == "ubuntu" && !os.version_id.empty()) return "ubuntu:" + leading_parts(os.version_id, 2);
   if (os.id == "alpine" && !os.version_id.empty()) return "alpine:" + leading_parts(os.version_id, 2);
+  if (os.id == "amzn" && !os.version_id.empty()) return "amazonlinux:" + leading_parts(os.version_id, 1);
   if ((os.id == "rocky" || os.id == "almalinux" || os.id == "rhel") && !os.version_id.empty()) {
     return os.id + ":" + leading_parts(os.version_id, 1);
   }

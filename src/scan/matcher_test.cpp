@@ -211,6 +211,8 @@ TEST(DistroReleaseKey, FollowsTheImportersKeys) {
   EXPECT_EQ(key("alpine", "3.18.4"), "alpine:3.18");
   EXPECT_EQ(key("rocky", "9.3"), "rocky:9");
   EXPECT_EQ(key("almalinux", "8.9"), "almalinux:8");
+  EXPECT_EQ(key("amzn", "2"), "amazonlinux:2");
+  EXPECT_EQ(key("amzn", "2023"), "amazonlinux:2023");
   EXPECT_EQ(key("fedora", "39"), "");
   EXPECT_EQ(key("", ""), "");
 }

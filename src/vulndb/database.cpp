@@ -20,6 +20,7 @@ struct Database::Impl {
   Connection conn;
   Mode mode = Mode::read;
   bool importing = false;
+  bool in_batch = false;  // an ImportBatch holds the write transaction
   int read_depth = 0;     // nested ReadTransactions alive
   int64_t next_seq = 0;  // affected.seq for the next row an import writes
   // for_each_affected() decodes into these records, reused call after call,
@@ -520,7 +521,7 @@ Result<ImportSession> Database::begin_import(std::string_view name, std::string_
     return fail(ErrorCode::internal, "an import cannot start inside a read transaction on the same connection");
   }
   auto& c = impl_->conn;
-  IG_TRY(c.exec("BEGIN IMMEDIATE"));
+  IG_TRY(c.exec(impl_->in_batch ? "SAVEPOINT import_session" : "BEGIN IMMEDIATE"));
   impl_->importing = true;
   ImportSession session(this, std::string(name), std::string(kind), std::string(location));
   for (const char* sql : {"DELETE FROM affected WHERE feed = ?", "DELETE FROM severities WHERE feed = ?",
@@ -547,7 +548,12 @@ ImportSession::ImportSession(ImportSession&& o) noexcept
 
 ImportSession::~ImportSession() {
   if (open_) {
-    (void)db_->impl_->conn.exec("ROLLBACK");
+    if (db_->impl_->in_batch) {
+      (void)db_->impl_->conn.exec("ROLLBACK TO import_session");
+      (void)db_->impl_->conn.exec("RELEASE import_session");
+    } else {
+      (void)db_->impl_->conn.exec("ROLLBACK");
+    }
     db_->impl_->importing = false;
   }
 }
@@ -665,9 +671,36 @@ Result<void> ImportSession::commit() {
   st.bind(5, std::string_view(now));
   IG_TRY(st.run());
   IG_TRY(set_meta("updated_at", now));
-  IG_TRY(c.exec("COMMIT"));
+  IG_TRY(c.exec(db_->impl_->in_batch ? "RELEASE import_session" : "COMMIT"));
   open_ = false;
   db_->impl_->importing = false;
+  return {};
+}
+
+Result<ImportBatch> Database::begin_batch() {
+  if (impl_->mode != Mode::write) {
+    return fail(ErrorCode::internal, "database {} was opened read-only; imports need Mode::write", path().string());
+  }
+  if (impl_->importing || impl_->in_batch || impl_->read_depth > 0) {
+    return fail(ErrorCode::internal, "an import batch cannot start inside another transaction on the same connection");
+  }
+  IG_TRY(impl_->conn.exec("BEGIN IMMEDIATE"));
+  impl_->in_batch = true;
+  return ImportBatch(this);
+}
+
+ImportBatch::~ImportBatch() {
+  if (db_ && db_->impl_->in_batch) {
+    (void)db_->impl_->conn.exec("ROLLBACK");
+    db_->impl_->in_batch = false;
+  }
+}
+
+Result<void> ImportBatch::commit() {
+  if (!db_ || !db_->impl_->in_batch) return fail(ErrorCode::internal, "import batch already finished");
+  if (db_->impl_->importing) return fail(ErrorCode::internal, "import batch committed with a session still open");
+  IG_TRY(db_->impl_->conn.exec("COMMIT"));
+  db_->impl_->in_batch = false;
   return {};
 }
 

@@ -43,6 +43,24 @@ struct DatabaseStatus {
 
 class Database;
 
+// Several imports made as one (RAII): every ImportSession begun while it is
+// alive commits into it, and nothing is visible or kept until commit(), so
+// `db import A B C` stores all three sources or none. Destroying an
+// uncommitted batch rolls every session in it back.
+class ImportBatch {
+ public:
+  ImportBatch(ImportBatch&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  ImportBatch& operator=(ImportBatch&&) = delete;
+  ImportBatch(const ImportBatch&) = delete;
+  ~ImportBatch();
+  Result<void> commit();
+
+ private:
+  friend class Database;
+  explicit ImportBatch(Database* db) : db_(db) {}
+  Database* db_;
+};
+
 // One read transaction on a Database, held for this object's life (RAII).
 // Lookups made meanwhile all see the same snapshot, even while an import
 // commits, and SQLite skips the lock/unlock and cache revalidation it would
@@ -61,7 +79,8 @@ class ReadTransaction {
   Database* db_;
 };
 
-// One import of one source, in one transaction. Beginning it drops what the
+// One import of one source, in one transaction (a savepoint inside an
+// ImportBatch). Beginning it drops what the
 // same source imported before, so a re-import replaces rather than adds; the
 // old data stays visible to readers until commit(). Destroying an uncommitted
 // session rolls it back.
@@ -159,6 +178,9 @@ class Database {
   // builder, sources. Refuses to overwrite an existing file unless `force`.
   Result<void> build_into(const std::filesystem::path& out, std::string_view builder, bool force);
 
+  // Starts a batch of imports (see ImportBatch). Needs Mode::write; one at a time.
+  Result<ImportBatch> begin_batch();
+
   // Starts importing source `name` of `kind` read from `location`. Needs Mode::write.
   Result<ImportSession> begin_import(std::string_view name, std::string_view kind, std::string_view location);
 
@@ -166,6 +188,7 @@ class Database {
 
  private:
   friend class ImportSession;
+  friend class ImportBatch;
   friend class ReadTransaction;
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace ig::vulndb {
@@ -24,6 +25,38 @@ int json_depth(std::string_view text) {
     else if (c == ']' || c == '}') --depth;
   }
   return max_depth;
+}
+
+// 1-based line of byte offset `byte` (nlohmann counts from 1, past the end on EOF).
+size_t line_of(std::string_view text, size_t byte) {
+  size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+}
+
+// Where a JSON text stops being valid: a SAX pass that builds nothing and
+// keeps the parser's error position (parsing stays exception-free).
+size_t error_offset(std::string_view text) {
+  struct Sax : nlohmann::json_sax<nlohmann::json> {
+    size_t position = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
+      position = pos;
+      return false;
+    }
+  } sax;
+  nlohmann::json::sax_parse(text, &sax);
+  return sax.position;
 }
 
 Result<nlohmann::json> yaml_to_json(const YAML::Node& n, int depth, std::string_view name) {
@@ -66,7 +99,9 @@ Result<nlohmann::json> parse_document(std::string_view text, std::string_view na
       return fail(ErrorCode::invalid_image, "{}: nested deeper than {} levels", name, k_max_document_depth);
     }
     auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded()) return fail(ErrorCode::invalid_image, "{}: not valid JSON", name);
+    if (j.is_discarded()) {
+      return fail(ErrorCode::invalid_image, "{}: not valid JSON at line {}", name, line_of(text, error_offset(text)));
+    }
     return j;
   }
   try {

@@ -10,6 +10,7 @@
 #include "vulndb/import_debian.h"
 #include "vulndb/import_secdb.h"
 #include "vulndb/importer.h"
+#include "vulndb/sqlite.h"
 #include "vulndb/test_support.h"
 
 namespace ig::vulndb {
@@ -202,6 +203,164 @@ TEST(Importer, AFailedImportChangesNothing) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::invalid_image);
   EXPECT_EQ(db->affected("apk", "alpine:3.18", "openssl")->size(), 3u);
+}
+
+// tests/fixtures/secdb-checkout (the Alpine secdb repository's layout: one
+// folder per release with main.yaml and community.yaml) plus files a real
+// checkout has that are no feed.
+void write_secdb_checkout(const std::filesystem::path& root) {
+  auto src = std::filesystem::path(IG_SOURCE_DIR) / "tests" / "fixtures" / "secdb-checkout";
+  std::filesystem::copy(src, root, std::filesystem::copy_options::recursive);
+  std::filesystem::create_directories(root / ".git");
+  std::ofstream(root / ".git" / "config.json") << "{}";
+  std::ofstream(root / ".gitlab-ci.yml") << "stages: [test]\n";
+  std::ofstream(root / "tools.yaml") << "stages: [test]\n";
+}
+
+TEST(Importer, ImportsTheSecdbRepositoryLayout) {
+  TempDir tmp;
+  auto db = Database::open(tmp.path() / "db", Database::Mode::write);
+  ASSERT_TRUE(db);
+  write_secdb_checkout(tmp.path() / "secdb");
+  std::filesystem::path paths[] = {tmp.path() / "secdb"};
+  auto r = import_paths(*db, paths, {});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].kind, SourceKind::secdb);
+  EXPECT_EQ((*r)[0].stats.records, 7);  // 2 for openssl in 3.3; musl 2 and busybox 3 in 3.7
+  EXPECT_EQ((*r)[0].stats.files, 4);
+  EXPECT_EQ((*r)[0].stats.skipped, 1);  // tools.yaml; README.md and hidden entries are not read
+  auto musl = db->affected("apk", "alpine:3.7", "musl");
+  ASSERT_TRUE(musl);
+  ASSERT_EQ(musl->size(), 2u);
+  EXPECT_EQ((*musl)[0].vuln_id, "CVE-2017-15650");
+  EXPECT_EQ((*musl)[1].vuln_id, "CVE-2019-14697");
+  EXPECT_EQ((*musl)[1].fixed_versions, std::vector<std::string>{"1.1.18-r4"});
+  EXPECT_EQ(db->affected("apk", "alpine:3.3", "openssl")->size(), 2u);
+  // The null community.yaml on its own is a valid, empty feed.
+  int64_t skipped = 0;
+  auto doc = parse_document(read_file(tmp.path() / "secdb" / "v3.3" / "community.yaml", 1 << 20).value(), "c");
+  ASSERT_TRUE(doc);
+  auto none = parse_secdb(*doc, "c", &skipped);
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(skipped, 0);
+}
+
+TEST(Importer, AFolderMayMixKinds) {
+  TempDir tmp;
+  auto db = Database::open(tmp.path() / "db", Database::Mode::write);
+  ASSERT_TRUE(db);
+  auto dir = tmp.path() / "mixed";
+  std::filesystem::create_directories(dir / "osv");
+  std::filesystem::copy_file(fixtures() / "secdb" / "v3.18-main.json", dir / "main.json");
+  std::filesystem::copy_file(fixtures() / "kev" / "known_exploited_vulnerabilities.json", dir / "kev.json");
+  std::filesystem::copy_file(fixtures() / "osv" / "go" / "GO-2023-2102.json", dir / "osv" / "GO-2023-2102.json");
+  std::filesystem::copy_file(fixtures() / "osv" / "misc" / "RUSTSEC-2023-0044.yaml", dir / "osv" / "r.yaml");
+  std::ofstream(dir / "notes.json") << R"({"hello": "world"})";
+  std::filesystem::path paths[] = {dir};
+  auto r = import_paths(*db, paths, {});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 3u);  // ordered by kind: osv, secdb, kev
+  EXPECT_EQ((*r)[0].kind, SourceKind::osv);
+  EXPECT_EQ((*r)[0].stats.records, 2);
+  EXPECT_EQ((*r)[0].stats.skipped, 1);  // notes.json, reported on the first source
+  EXPECT_EQ((*r)[1].kind, SourceKind::secdb);
+  EXPECT_EQ((*r)[1].stats.records, 8);
+  EXPECT_EQ((*r)[2].kind, SourceKind::kev);
+  EXPECT_EQ((*r)[2].source, "kev:" + dir.string());
+  auto st = db->status();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->sources.size(), 3u);
+  EXPECT_EQ(st->kev, 2);
+}
+
+// The database's rows, for comparing before and after a failed import.
+std::string dump(const std::filesystem::path& db) {
+  auto c = Connection::open(db, SQLITE_OPEN_READONLY);
+  if (!c) return c.error().message;
+  std::string out;
+  for (const char* table : {"sources", "affected", "vulnerabilities", "kev", "epss", "meta"}) {
+    auto cols = c->prepare(std::string("SELECT count(*) FROM pragma_table_info('") + table + "')");
+    if (!cols || !cols->step().value_or(false)) return "cannot count columns";
+    int64_t ncols = cols->int64(0);
+    auto st = c->prepare(std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
+    if (!st) return st.error().message;
+    while (true) {
+      auto row = st->step();
+      if (!row) return row.error().message;
+      if (!*row) break;
+      for (int i = 0; i < ncols; ++i) out.append(st->text(i)).push_back('|');
+      out.push_back('\n');
+    }
+  }
+  return out;
+}
+
+TEST(Importer, OneImportIsOneTransaction) {
+  TempDir tmp;
+  auto path = tmp.path() / "db";
+  {
+    auto db = Database::open(path, Database::Mode::write);
+    ASSERT_TRUE(db);
+    std::filesystem::path first[] = {fixtures() / "secdb" / "v3.18-main.json"};
+    ASSERT_TRUE(import_paths(*db, first, {}));
+  }
+  std::string before = dump(path);
+  ASSERT_NE(before.find("CVE-2023-2650"), std::string::npos);
+  // Three sources; the last one breaks at line 3: none of them is kept, and the
+  // earlier secdb source is still the one from before.
+  auto broken = tmp.path() / "broken.json";
+  std::ofstream(broken) << "{\n  \"distroversion\": \"v3.19\",\n  \"packages\": [,]\n}\n";
+  auto db = Database::open(path, Database::Mode::write);
+  ASSERT_TRUE(db);
+  std::filesystem::path paths[] = {fixtures() / "kev" / "known_exploited_vulnerabilities.json",
+                                   fixtures() / "secdb" / "v3.19-community.yaml", broken};
+  auto r = import_paths(*db, paths, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_image);
+  EXPECT_NE(r.error().message.find(broken.string()), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("line 3"), std::string::npos) << r.error().message;
+  EXPECT_EQ(dump(path), before);
+  // The connection is usable again after the rollback.
+  std::filesystem::path again[] = {fixtures() / "secdb" / "v3.19-community.yaml"};
+  EXPECT_TRUE(import_paths(*db, again, {}));
+}
+
+TEST(Importer, NothingImportedIsAnError) {
+  TempDir tmp;
+  auto db = Database::open(tmp.path() / "db", Database::Mode::write);
+  ASSERT_TRUE(db);
+  write_secdb_checkout(tmp.path() / "secdb");
+  // A null packages list alone: a valid feed with no records, and the only
+  // path given, so the command imported nothing.
+  std::filesystem::path empty[] = {tmp.path() / "secdb" / "v3.3" / "community.yaml"};
+  auto r = import_paths(*db, empty, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_image);
+  EXPECT_NE(r.error().message.find("nothing was imported"), std::string::npos) << r.error().message;
+  // Beside a file with records it imports as nothing, not as an error.
+  std::filesystem::path both[] = {tmp.path() / "secdb" / "v3.3" / "main.yaml",
+                                  tmp.path() / "secdb" / "v3.3" / "community.yaml"};
+  auto ok = import_paths(*db, both, {});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ((*ok)[1].stats.records, 0);
+  // The secdb folder forced to OSV: every file is skipped ("no id"), which is
+  // an error naming the folder, and nothing of the earlier import changes.
+  std::filesystem::path forced[] = {tmp.path() / "secdb", fixtures() / "kev" / "known_exploited_vulnerabilities.json"};
+  ImportOptions opts;
+  opts.kind = SourceKind::osv;
+  auto bad = import_paths(*db, forced, opts);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find((tmp.path() / "secdb").string()), std::string::npos) << bad.error().message;
+  EXPECT_EQ(db->status()->sources.size(), 2u);
+  // A folder with no feed in it.
+  std::filesystem::create_directories(tmp.path() / "empty");
+  std::ofstream(tmp.path() / "empty" / "README.md") << "hi";
+  std::filesystem::path nothing[] = {tmp.path() / "empty"};
+  auto none = import_paths(*db, nothing, {});
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("no feed files"), std::string::npos) << none.error().message;
 }
 
 }  // namespace

@@ -39,6 +39,7 @@ Result<Advisory> parse_osv_record(const nlohmann::json& record);
 struct ImportStats {
   int64_t records = 0;  // stored
   int64_t skipped = 0;  // malformed records or files, each warned about
+  int64_t files = 0;    // feed files read (a zip archive counts once)
 };
 
 // Imports `path`: an OSV file (one record, an array of records, or

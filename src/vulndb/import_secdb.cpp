@@ -35,13 +35,17 @@ bool looks_like_id(std::string_view s) {
 Result<std::vector<Advisory>> parse_secdb(const nlohmann::json& doc, std::string_view name, int64_t* skipped) {
   std::string release = json_string(doc, "distroversion");
   const auto& packages = json_child(doc, "packages");
-  if (release.empty() || !packages.is_array()) {
-    return fail(ErrorCode::invalid_image, "{}: not an Alpine secdb document (needs 'distroversion' and 'packages')",
-                name);
+  // The real feed ships releases with nothing to fix in a repository as
+  // `packages:` with no value (v3.3/community.yaml): that is an empty list.
+  if (release.empty() || !(packages.is_array() || packages.is_null())) {
+    return fail(ErrorCode::invalid_image,
+                "{}: not an Alpine secdb document (needs 'distroversion' and a 'packages' list)", name);
   }
   if (release.starts_with("v")) release.erase(0, 1);
   std::vector<Advisory> out;
+  if (packages.is_null()) return out;
   for (const auto& entry : packages) {
+    if (entry.is_null()) continue;  // a bare "-" list item
     const auto& pkg = json_child(entry, "pkg");
     std::string pkg_name = json_string(pkg, "name");
     const auto& secfixes = json_child(pkg, "secfixes");

@@ -18,7 +18,8 @@
 namespace ig::vulndb {
 
 // Parses a secdb document. invalid_image error when it has no distroversion or
-// packages list; malformed package entries are skipped and counted in *skipped.
+// when packages is not a list; a null or empty packages list gives no
+// advisories. Malformed package entries are skipped and counted in *skipped.
 Result<std::vector<Advisory>> parse_secdb(const nlohmann::json& doc, std::string_view name, int64_t* skipped);
 
 Result<ImportStats> import_secdb(ImportSession& session, const std::filesystem::path& path);

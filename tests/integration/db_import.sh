@@ -25,7 +25,7 @@ gzip -c "$fx/epss/epss_scores.csv" > "$work/epss_scores.csv.gz"
 "$IMAGEGATE" db import "$fx/osv" "$fx/osv-all.zip" "$fx/secdb/v3.18-main.json" "$fx/secdb/v3.19-community.yaml" \
   "$fx/debian/tracker.json" "$fx/kev/known_exploited_vulnerabilities.json" "$work/epss_scores.csv.gz" \
   > "$work/import.out" 2> "$work/import.err"
-grep -q "imported 11 osv records from $fx/osv (2 skipped" "$work/import.out" || fail "osv dir summary: $(cat "$work/import.out")"
+grep -q "imported 11 osv records from $fx/osv (11 files, 2 skipped" "$work/import.out" || fail "osv dir summary: $(cat "$work/import.out")"
 grep -q "BROKEN-0001" "$work/import.err" || fail "no warning names the malformed record: $(cat "$work/import.err")"
 [ -f "$work/cache/db/imagegate.db" ] || fail "the default database path <cache>/db/imagegate.db was not used"
 
