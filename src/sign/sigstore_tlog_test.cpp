@@ -257,7 +257,7 @@ TEST(ValidityPeriod, EndIsInclusive) {
   EXPECT_TRUE(v.contains(200));
   EXPECT_FALSE(v.contains(201));
   EXPECT_FALSE(v.contains(99));
-  EXPECT_TRUE(ValidityPeriod{100, std::nullopt}.contains(1'000'000'000));
+  EXPECT_TRUE((ValidityPeriod{100, std::nullopt}.contains(1'000'000'000)));
 }
 
 TEST(LogValidity, IntegratedTimeAtTheLogsEndIsValid) {

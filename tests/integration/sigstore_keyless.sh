@@ -80,6 +80,8 @@ expect 11 "expired certificate" "certificate chain check failed.*expired" "$B/ar
 expect 11 "untrusted CA" "certificate chain check failed" "$B/artifact.txt" --bundle "$B/message.v03.json" \
   --trusted-root "$B/trusted_root_other_ca.json" --certificate-identity "$ID" --certificate-oidc-issuer "$ISS"
 expect 11 "unknown log" "not in the trusted root" "$B/artifact.txt" --bundle "$B/message.v03.json" \
+  --trusted-root "$B/trusted_root_other_log.json" --certificate-identity "$ID" --certificate-oidc-issuer "$ISS"
+expect 11 "nothing trusted" "RFC 3161 timestamp check failed" "$B/artifact.txt" --bundle "$B/message.v03.json" \
   --trusted-root "$B/trusted_root_other.json" --certificate-identity "$ID" --certificate-oidc-issuer "$ISS"
 openssl ecparam -name prime256v1 -genkey 2>/dev/null | openssl ec -pubout -out "$T/other.pub" 2>/dev/null
 expect 11 "wrong key" "signature check failed" "$B/artifact.txt" --bundle "$B/key_message.v03.json" --key "$T/other.pub"

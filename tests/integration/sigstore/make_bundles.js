@@ -218,6 +218,10 @@ async function main() {
   const otherCA = trustedRoot(s);
   otherCA.certificateAuthorities = trustedRoot(other).certificateAuthorities;
   writeJSON('trusted_root_other_ca.json', otherCA);
+  // Only the transparency log differs (timestamps are checked before logs).
+  const otherLog = trustedRoot(s);
+  otherLog.tlogs = trustedRoot(other).tlogs;
+  writeJSON('trusted_root_other_log.json', otherLog);
   nock.cleanAll();
 }
 
