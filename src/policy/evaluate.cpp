@@ -279,8 +279,9 @@ bool license_matches(std::string_view expression, std::string_view entry) {
   auto norm_entry = report::normalize_license_expression(entry);
   auto norm_expr = report::normalize_license_expression(expression);
   if (norm_entry && norm_expr && lower(*norm_entry) == lower(*norm_expr)) return true;
-  if (!norm_entry || report::is_compound_license_expression(*norm_entry)) return false;
-  LicenseExpr e(norm_expr ? *norm_expr : std::string(expression), lower(*norm_entry));
+  if (norm_entry && report::is_compound_license_expression(*norm_entry)) return false;
+  // An entry that is not SPDX (distro spellings like "GPL-3+") is matched as a word.
+  LicenseExpr e(norm_expr ? *norm_expr : std::string(expression), lower(norm_entry ? *norm_entry : entry));
   return e.matches();
 }
 

@@ -73,7 +73,7 @@ licenses:
   ASSERT_EQ(p.vulnerabilities.ignores.size(), 1u);
   EXPECT_EQ(p.vulnerabilities.ignores[0].expires, "2026-12-31");
   EXPECT_EQ(p.vulnerabilities.ignores[0].statement, "minizip is not shipped");
-  EXPECT_EQ(p.vulnerabilities.ignores[0].origin, "p.yaml:18");
+  EXPECT_EQ(p.vulnerabilities.ignores[0].origin, "p.yaml:17");
   EXPECT_EQ(p.vulnerabilities.kev.mode, Mode::notify);
   EXPECT_TRUE(p.vulnerabilities.epss_min.enabled);
   EXPECT_DOUBLE_EQ(p.vulnerabilities.epss_min.value, 0.5);
