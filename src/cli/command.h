@@ -35,9 +35,9 @@ struct ImageOptions {
   void add_to(CLI::App& cmd);
   // Adds --input FILE, for commands whose IMAGE argument is then optional.
   void add_input_to(CLI::App& cmd);
-  // What to resolve: `image` (the positional argument) or the --input archive
+  // What to resolve: `positional` (the IMAGE argument) or the --input archive
   // as "docker-archive:FILE"/"oci-archive:FILE"; usage error for both or neither.
-  Result<std::string> image_input(const std::string& image) const;
+  Result<std::string> image_input(const std::string& positional) const;
   // Builds ResolveOptions; reads the password from stdin when asked.
   Result<image::ResolveOptions> to_resolve_options(const GlobalOptions& global) const;
 };

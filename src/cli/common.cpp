@@ -29,13 +29,13 @@ void ImageOptions::add_input_to(CLI::App& cmd) {
                  "apart by content");
 }
 
-Result<std::string> ImageOptions::image_input(const std::string& image) const {
-  if (!input.empty() && !image.empty()) {
-    return fail(ErrorCode::usage, "give either IMAGE ('{}') or --input {}, not both", image, input);
+Result<std::string> ImageOptions::image_input(const std::string& positional) const {
+  if (!input.empty() && !positional.empty()) {
+    return fail(ErrorCode::usage, "give either IMAGE ('{}') or --input {}, not both", positional, input);
   }
   if (!input.empty()) return image::archive_input(input);
-  if (image.empty()) return fail(ErrorCode::usage, "no image given: name one as IMAGE or give --input ARCHIVE");
-  return image;
+  if (positional.empty()) return fail(ErrorCode::usage, "no image given: name one as IMAGE or give --input ARCHIVE");
+  return positional;
 }
 
 Result<image::ResolveOptions> ImageOptions::to_resolve_options(const GlobalOptions& global) const {

@@ -138,7 +138,7 @@ std::string render(const scan::ScanReport& report, const std::string& format, co
 
 Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   IG_TRY(check_scanners(o.scanners));
-  IG_ASSIGN(auto image, o.image_opts.image_input(o.image));
+  IG_ASSIGN(auto input, o.image_opts.image_input(o.image));
   IG_ASSIGN(auto gate, gate_options(o));
   int64_t max_age = 0;
   if (!o.skip_db_age_check) {
@@ -156,7 +156,7 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
     return fail(db.error());
   }
   IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
-  IG_ASSIGN(auto img, image::resolve(image, ro));
+  IG_ASSIGN(auto img, image::resolve(input, ro));
   attach_progress(img, global);
   image::WalkOptions walk;
   walk.threads = o.threads;

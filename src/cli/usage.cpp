@@ -82,10 +82,11 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
   std::vector<std::string> words;
   if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
     words = unexpected_words(e.what());
-  } else if (!cmd->remaining().empty() && !subcommand_names(cmd).empty()) {
+  } else if (!app.remaining(true).empty() && !subcommand_names(cmd).empty()) {
     // A mistyped command ("imagegate scna IMAGE", "imagegate db improt F")
-    // shows up as "a subcommand is required", with the words left over.
-    words = cmd->remaining();
+    // shows up as "a subcommand is required", with the words left over (at
+    // the top, where they fall through to).
+    words = app.remaining(true);
   } else {
     // Bad values, missing arguments, exclusions: CLI11 names the option already.
     return usage(fmt::format("{}{}", e.what(), help), path);

@@ -67,9 +67,9 @@ for name in debian lang rpm alpine; do
   [ "$rc" -eq 0 ] || { echo "FAIL: building the $name image"; exit 1; }
   "$IMAGEGATE" -q sbom "oci:$layout:t" -f cyclonedx >"$work/$name.ig.json"
   "$IMAGEGATE" -q sbom "oci:$layout:t" -f spdx-json >"$work/$name.ig.spdx.json"
-  check "$name: imagegate's CycloneDX is valid" 'python3 "$lib/sbom_validate.py" cyclonedx "$cdx_schemas" 1.6 "$work/$name.ig.json"'
-  check "$name: imagegate's SPDX is valid" 'python3 "$lib/sbom_validate.py" spdx "$spdx_schema" "$work/$name.ig.spdx.json" &&
-    python3 "$lib/sbom_validate.py" spdx-refs "$cdx_schemas" "$work/$name.ig.spdx.json"'
+  check "$name: imagegate's CycloneDX is valid" '/usr/bin/python3 "$lib/sbom_validate.py" cyclonedx "$cdx_schemas" 1.6 "$work/$name.ig.json"'
+  check "$name: imagegate's SPDX is valid" '/usr/bin/python3 "$lib/sbom_validate.py" spdx "$spdx_schema" "$work/$name.ig.spdx.json" &&
+    /usr/bin/python3 "$lib/sbom_validate.py" spdx-refs "$cdx_schemas" "$work/$name.ig.spdx.json"'
   trivy_sbom "$work/trivy-cache" "$layout" >"$work/$name.trivy.json" 2>"$work/$name.trivy.err" || {
     cat "$work/$name.trivy.err"
     echo "FAIL: trivy on $name"
