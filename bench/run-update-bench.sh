@@ -48,12 +48,12 @@ for _ in $(seq 1 100); do [ -f "$data/port" ] && break; sleep 0.1; done
 url=http://127.0.0.1:$(cat "$data/port")
 export IMAGEGATE_DB=$data/imagegate.db IMAGEGATE_CACHE_DIR=$data/cache
 
-# timed LABEL CMD...: prints "LABEL: wall S, peak RSS M MiB"
+# timed LABEL CMD...: prints "LABEL: wall S, CPU S, peak RSS M MiB"
 timed() {
   local label=$1; shift
-  /usr/bin/time -f '%e %M' -o "$data/time.$label" "$@" > "$data/out.$label" 2> "$data/err.$label"
-  read -r wall rss < "$data/time.$label"
-  echo "$label: wall ${wall} s, peak RSS $((rss / 1024)) MiB"
+  /usr/bin/time -f '%e %M %U %S' -o "$data/time.$label" "$@" > "$data/out.$label" 2> "$data/err.$label"
+  read -r wall rss user sys < "$data/time.$label"
+  echo "$label: wall ${wall} s, CPU ${user} s user + ${sys} s sys, peak RSS $((rss / 1024)) MiB"
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed first "$ig" db update --feeds "$data/feeds.yaml" --mirror "$url"
