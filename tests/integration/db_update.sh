@@ -15,7 +15,7 @@ FIX=$IG_SOURCE_DIR/tests/fixtures/advisories
 T=$(mktemp -d)
 SERVER_PID=
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$T"
 }
 trap cleanup EXIT
