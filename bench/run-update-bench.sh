@@ -77,6 +77,8 @@ while kill -0 "$upd" 2>/dev/null; do
   echo "$(python3 -c "print(round(($(date +%s.%N) - $start) * 1000))") $ok" >> "$data/readers"
 done
 wait "$upd"
-echo "re-import under readers: $(wc -l < "$data/readers") reads, $(grep -c FAILED "$data/readers" || true) failed;" \
-  "read wall ms min/median/max: $(cut -d' ' -f1 "$data/readers" | sort -n | awk '{a[NR]=$1} END {print a[1] "/" a[int((NR+1)/2)] "/" a[NR]}')"
+spread=$(python3 -c 'import sys; v = sorted(int(l.split()[0]) for l in open(sys.argv[1])); print(f"{v[0]}/{v[(len(v) - 1) // 2]}/{v[-1]}")' "$data/readers")
+failed=$(grep -c FAILED "$data/readers" || true)
+echo "re-import under readers: $(wc -l < "$data/readers") reads, $failed failed; read wall ms min/median/max: $spread"
+tail -n 1 "$data/out.replace"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
