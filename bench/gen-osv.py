@@ -80,10 +80,12 @@ def main():
     ap.add_argument("--packages", type=int, default=5000, help="distinct packages per ecosystem")
     ap.add_argument("--output", required=True, help="zip file to write")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--first", type=int, default=0, help="index of the first record (ids GEN-<index>), so that "
+                    "several archives can hold distinct records")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     with zipfile.ZipFile(args.output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for i in range(args.records):
+        for i in range(args.first, args.first + args.records):
             rec = record(i, rng, args.packages)
             z.writestr(f"{rec['id']}.json", json.dumps(rec, indent=2))
 

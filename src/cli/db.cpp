@@ -14,6 +14,7 @@
 #include <span>
 
 #include "cli/command.h"
+#include "cli/db_update.h"
 #include "image/decompress.h"
 #include "image/reference.h"
 #include "image/registry.h"
@@ -456,6 +457,8 @@ void register_db(CLI::App& app, GlobalOptions& global, Runner& run) {
   pull->add_option("REF", opts->reference, "What to pull: REGISTRY/REPOSITORY[:TAG|@DIGEST]")->required();
   registry_flags(pull);
   pull->callback([&global, &run, opts] { run = [&global, opts] { return run_pull(global, *opts); }; });
+
+  register_db_update(*db, global, run);
 }
 
 }  // namespace ig::cli
