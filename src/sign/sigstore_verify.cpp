@@ -128,6 +128,13 @@ class BundleVerifier {
     out_.signer_kind = "certificate";
     for (const auto& der : bundle_.certificates) {
       IG_ASSIGN(Certificate c, parse_der_certificate(der));
+      // Roots come from the trusted root only; a bundle that carries one is
+      // malformed (Sigstore clients refuse it), even if the chain would build.
+      if (certificate_is_self_signed(c)) {
+        return fail(ErrorCode::invalid_signature, "the bundle's certificate chain includes a root certificate ({}); "
+                    "roots come from the trusted root, so re-create the bundle without it",
+                    certificate_summary(c));
+      }
       bundle_chain_.push_back(std::move(c));
     }
     IG_ASSIGN(key_, certificate_public_key(bundle_chain_.front()));
