@@ -70,6 +70,16 @@ std::string string_or(const json& obj, std::string_view key, std::string_view fa
 }
 
 Result<std::string> decode_bytes(std::string_view text, std::string_view path) {
+  // Line breaks are skipped, as Go's and Python's protobuf JSON readers do:
+  // `base64` output wraps at 76 columns and ends up in hand-made bundles.
+  std::string unwrapped;
+  if (text.find_first_of("\r\n") != std::string_view::npos) {
+    unwrapped.reserve(text.size());
+    for (char c : text) {
+      if (c != '\r' && c != '\n') unwrapped.push_back(c);
+    }
+    text = unwrapped;
+  }
   bool url = text.find_first_of("-_") != std::string_view::npos;
   auto out = base64_decode(text, path, url ? Base64Alphabet::url : Base64Alphabet::standard);
   if (!out) return fail(ErrorCode::invalid_signature, "{} is not base64", path);

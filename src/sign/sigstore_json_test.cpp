@@ -32,6 +32,16 @@ TEST(Rfc3339, ParsesZoneAndFraction) {
   EXPECT_FALSE(pbjson::parse_rfc3339("", "t"));
 }
 
+TEST(ProtoBytes, SkipLineBreaksOnly) {
+  auto wrapped = pbjson::decode_bytes("aGVsbG8g\r\nd29y\nbGQ=", "x");
+  ASSERT_TRUE(wrapped) << wrapped.error().message;
+  EXPECT_EQ(*wrapped, "hello world");
+  auto spaced = pbjson::decode_bytes("aGVsbG8g d29ybGQ=", "x");
+  ASSERT_FALSE(spaced);
+  EXPECT_NE(spaced.error().message.find("x is not base64"), std::string::npos) << spaced.error().message;
+  EXPECT_FALSE(pbjson::decode_bytes("aGVsbG8\n*", "x"));
+}
+
 TEST(Pae, MatchesDsseSpecExample) {
   // From the DSSE protocol document's example.
   EXPECT_EQ(dsse_pae("http://example.com/HelloWorld", "hello world"),

@@ -342,9 +342,13 @@ Result<void> verify_tlog_body(const TlogEntry& entry, const SignedContent& conte
   if (logged.signature != content.signature) {
     return fail(ErrorCode::invalid_signature, "the log entry records a different signature than the bundle's");
   }
-  if (logged.digest_hex != content.digest_hex) {
+  // Rekor v2 logs a DSSE envelope as hashedrekord 0.0.2 over its PAE (rekor-v2 spec 6.1.4);
+  // only that kind/version may bind an envelope that way.
+  const bool dsse_as_hashedrekord = !content.pae_digest_hex.empty() && kind == "hashedrekord" && version == "0.0.2";
+  const std::string& signed_digest = dsse_as_hashedrekord ? content.pae_digest_hex : content.digest_hex;
+  if (logged.digest_hex != signed_digest) {
     return fail(ErrorCode::invalid_signature, "the log entry records digest {} but the bundle signs {}",
-                logged.digest_hex, content.digest_hex);
+                logged.digest_hex, signed_digest);
   }
   if (logged.signer_der != content.signer_der) {
     return fail(ErrorCode::invalid_signature, "the log entry records a different {} than the bundle's",

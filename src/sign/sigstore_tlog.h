@@ -62,6 +62,8 @@ Result<void> verify_log_validity(const TlogEntry& entry, const LogKey& log, cons
 struct SignedContent {
   std::string signature;      // raw signature bytes
   std::string digest_hex;     // sha256 of the artifact (message signature) or of the DSSE payload
+  std::string pae_digest_hex; // DSSE only: sha256 of PAE(payloadType, payload), what a Rekor v2
+                              // hashedrekord entry over an envelope records
   std::string signer_der;     // DER of the leaf certificate or of the public key
   bool signer_is_certificate = false;
 };

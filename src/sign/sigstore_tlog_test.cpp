@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sign/dsse.h"
 #include "sign/keys.h"
 #include "util/base64.h"
 #include "util/digest.h"
@@ -251,6 +252,31 @@ TEST(TrustedRoot, ReadsEd25519LogKeysAndTheirValidity) {
   EXPECT_FALSE(log->valid.contains(1767225601));
 }
 
+TEST(TrustedRoot, ValidityWithoutStartIsRefused) {
+  TestLogV2 t = make_log_v2();
+  nlohmann::json log = {{"baseUrl", t.log.base_url},
+                        {"publicKey",
+                         {{"rawBytes", base64_encode(t.log.key.to_der())},
+                          {"keyDetails", "PKIX_ED25519"},
+                          {"validFor", nlohmann::json::object()}}},
+                        {"logId", {{"keyId", base64_encode(t.log.log_id)}}}};
+  nlohmann::json root = {{"mediaType", "application/vnd.dev.sigstore.trustedroot+json;version=0.1"},
+                         {"tlogs", nlohmann::json::array({log})}};
+  auto parsed = parse_trusted_root(root.dump());
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, ErrorCode::invalid_signature);
+  EXPECT_NE(parsed.error().message.find("tlogs[0].publicKey.validFor has no start"), std::string::npos)
+      << parsed.error().message;
+  // An end alone is no better than nothing.
+  root["tlogs"][0]["publicKey"]["validFor"] = {{"end", "2026-01-01T00:00:00Z"}};
+  EXPECT_FALSE(parse_trusted_root(root.dump()));
+  // No validFor at all still means "always", as before.
+  root["tlogs"][0]["publicKey"].erase("validFor");
+  auto always = parse_trusted_root(root.dump());
+  ASSERT_TRUE(always) << always.error().message;
+  EXPECT_TRUE(always->find_tlog(t.log.log_id)->valid.contains(0));
+}
+
 TEST(ValidityPeriod, EndIsInclusive) {
   ValidityPeriod v{100, 200};
   EXPECT_TRUE(v.contains(100));
@@ -320,7 +346,7 @@ TEST(TlogBody, HashedRekordV002BindsDigestSignatureAndKey) {
   e.kind = "hashedrekord";
   e.version = "0.0.2";
   e.canonicalized_body = hashedrekord_v2_body(digest, sig, signer.log.key.to_der());
-  SignedContent c{sig, sha256_digest("artifact").substr(7), signer.log.key.to_der(), false};
+  SignedContent c{sig, sha256_digest("artifact").substr(7), "", signer.log.key.to_der(), false};
   auto ok = verify_tlog_body(e, c);
   EXPECT_TRUE(ok) << ok.error().message;
   SignedContent other_digest = c;
@@ -352,7 +378,7 @@ TEST(TlogBody, DsseV002BindsPayloadHashSignatureAndKey) {
   e.kind = "dsse";
   e.version = "0.0.2";
   e.canonicalized_body = body.dump();
-  SignedContent c{"dsse sig", sha256_digest("payload").substr(7), signer.log.key.to_der(), false};
+  SignedContent c{"dsse sig", sha256_digest("payload").substr(7), "", signer.log.key.to_der(), false};
   auto ok = verify_tlog_body(e, c);
   EXPECT_TRUE(ok) << ok.error().message;
   SignedContent other = c;
@@ -363,6 +389,32 @@ TEST(TlogBody, DsseV002BindsPayloadHashSignatureAndKey) {
   EXPECT_FALSE(verify_tlog_body(e, other));
   body["spec"]["dsseV002"]["signatures"].push_back(sig);
   e.canonicalized_body = body.dump();
+  EXPECT_FALSE(verify_tlog_body(e, c));
+}
+
+TEST(TlogBody, DsseEnvelopeAsHashedRekordV002BindsThePaeDigest) {
+  // Rekor v2 logs an envelope as a hashedrekord over PAE(payloadType, payload).
+  TestLog signer = make_log();
+  std::string pae = dsse_pae("application/vnd.in-toto+json", "payload");
+  std::string sig = "dsse sig";
+  TlogEntry e;
+  e.kind = "hashedrekord";
+  e.version = "0.0.2";
+  e.canonicalized_body = hashedrekord_v2_body(raw_sha256(pae), sig, signer.log.key.to_der());
+  SignedContent c{sig, sha256_digest("payload").substr(7), sha256_digest(pae).substr(7), signer.log.key.to_der(),
+                  false};
+  auto ok = verify_tlog_body(e, c);
+  EXPECT_TRUE(ok) << ok.error().message;
+  // The PAE of another envelope does not match.
+  SignedContent other = c;
+  other.pae_digest_hex = sha256_digest(dsse_pae("text/plain", "payload")).substr(7);
+  EXPECT_FALSE(verify_tlog_body(e, other));
+  // A message signature has no PAE: the logged digest must be the artifact's.
+  SignedContent message = c;
+  message.pae_digest_hex.clear();
+  EXPECT_FALSE(verify_tlog_body(e, message));
+  // A hashedrekord over the payload digest does not bind an envelope.
+  e.canonicalized_body = hashedrekord_v2_body(raw_sha256("payload"), sig, signer.log.key.to_der());
   EXPECT_FALSE(verify_tlog_body(e, c));
 }
 

@@ -128,6 +128,13 @@ class BundleVerifier {
     out_.signer_kind = "certificate";
     for (const auto& der : bundle_.certificates) {
       IG_ASSIGN(Certificate c, parse_der_certificate(der));
+      // Roots come from the trusted root only; a bundle that carries one is
+      // malformed (Sigstore clients refuse it), even if the chain would build.
+      if (certificate_is_self_signed(c)) {
+        return fail(ErrorCode::invalid_signature, "the bundle's certificate chain includes a root certificate ({}); "
+                    "roots come from the trusted root, so re-create the bundle without it",
+                    certificate_summary(c));
+      }
       bundle_chain_.push_back(std::move(c));
     }
     IG_ASSIGN(key_, certificate_public_key(bundle_chain_.front()));
@@ -169,16 +176,17 @@ class BundleVerifier {
                   artifact_.sha256_hex);
     }
     pass("signature", "message signature over sha256:" + artifact_.sha256_hex);
-    content_ = {m.signature, artifact_.sha256_hex, signer_der(), chain_mode_};
+    content_ = {m.signature, artifact_.sha256_hex, "", signer_der(), chain_mode_};
     return {};
   }
 
   Result<void> check_dsse(const DsseEnvelope& d) {
-    if (!key_.verify(dsse_pae(d.payload_type, d.payload), d.signatures.front().sig)) {
+    const std::string pae = dsse_pae(d.payload_type, d.payload);
+    if (!key_.verify(pae, d.signatures.front().sig)) {
       return fail(ErrorCode::invalid_signature, "the DSSE signature does not verify over the envelope's payload");
     }
     pass("signature", "DSSE envelope (" + d.payload_type + ")");
-    content_ = {d.signatures.front().sig, sha256_hex(d.payload), signer_der(), chain_mode_};
+    content_ = {d.signatures.front().sig, sha256_hex(d.payload), sha256_hex(pae), signer_der(), chain_mode_};
     begin("artifact digest");
     if (d.payload_type != k_in_toto_payload_type) {
       if (sha256_hex(d.payload) != artifact_.sha256_hex) {

@@ -25,9 +25,15 @@ Result<ValidityPeriod> parse_validity(const json& holder, const std::string& pat
   ValidityPeriod v;
   const json* vf = pbjson::member(holder, "validFor");
   if (vf == nullptr) return v;
-  if (const json* start = pbjson::member(*vf, "start"); start != nullptr && start->is_string()) {
-    IG_ASSIGN(v.start, pbjson::parse_rfc3339(start->get<std::string>(), path + ".validFor.start"));
+  // TimeRange.start is required: an interval without it is a malformed root,
+  // not an unbounded one (a hand-edited root must not widen what it trusts).
+  const json* start = pbjson::member(*vf, "start");
+  if (start == nullptr || !start->is_string()) {
+    return fail(ErrorCode::invalid_signature,
+                "trusted root: {}.validFor has no start time; every validity interval needs one, fix the trusted "
+                "root (or drop validFor to trust the key at all times)", path);
   }
+  IG_ASSIGN(v.start, pbjson::parse_rfc3339(start->get<std::string>(), path + ".validFor.start"));
   if (const json* end = pbjson::member(*vf, "end"); end != nullptr && end->is_string()) {
     IG_ASSIGN(v.end, pbjson::parse_rfc3339(end->get<std::string>(), path + ".validFor.end"));
   }

@@ -169,6 +169,14 @@ std::optional<std::string> certificate_extension_text(const Certificate& cert, s
 int64_t certificate_not_before(const Certificate& cert) { return asn1_time_to_unix(X509_get0_notBefore(cert.get())); }
 int64_t certificate_not_after(const Certificate& cert) { return asn1_time_to_unix(X509_get0_notAfter(cert.get())); }
 
+bool certificate_is_self_signed(const Certificate& cert) {
+  // EXFLAG_SS is set when subject == issuer and the key ids do not contradict;
+  // the signature check makes it a real root, not just a self-issued name.
+  if ((X509_get_extension_flags(cert.get()) & EXFLAG_SS) == 0) return false;
+  EVP_PKEY* key = X509_get0_pubkey(cert.get());
+  return key != nullptr && X509_verify(cert.get(), key) == 1;
+}
+
 std::string certificate_summary(const Certificate& cert) {
   std::string subject = name_text(X509_get_subject_name(cert.get()));
   if (subject.empty()) {

@@ -55,6 +55,8 @@ std::optional<std::string> certificate_extension_text(const Certificate& cert, s
 // notBefore / notAfter as unix seconds.
 int64_t certificate_not_before(const Certificate& cert);
 int64_t certificate_not_after(const Certificate& cert);
+// True for a self-issued certificate whose signature its own key verifies (a root).
+bool certificate_is_self_signed(const Certificate& cert);
 // One-line "subject (issuer)" description for messages.
 std::string certificate_summary(const Certificate& cert);
 

@@ -113,6 +113,14 @@ expect 11 "changed DSSE payload byte" "signature check failed" "$B/artifact.txt"
 tamper "$B/dsse.v03.json" "$T/bad_tsa.json" 'tv = b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]; tv["signedTimestamp"] = flip(tv["signedTimestamp"], 60)'
 expect 11 "bad RFC 3161 timestamp" "RFC 3161 timestamp check failed" "$B/artifact.txt" --bundle "$T/bad_tsa.json" "${KEYLESS[@]}"
 
+# A chain that also carries the CA's root: every other check would pass, the
+# bundle is refused for the root alone.
+tamper "$B/message.v02.json" "$T/with_root.json" 'r = json.load(open("'"$B"'/trusted_root.json")); b["verificationMaterial"]["x509CertificateChain"]["certificates"].append(r["certificateAuthorities"][0]["certChain"]["certificates"][-1])'
+expect 11 "root in bundle chain" "chain includes a root certificate" "$B/artifact.txt" --bundle "$T/with_root.json" "${KEYLESS[@]}"
+# Base64 wrapped at 76 columns (as the `base64` tool writes it) is read like the unwrapped text.
+tamper "$B/dsse.v03.json" "$T/wrapped_tsa.json" 'tv = b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]; tv["signedTimestamp"] = base64.encodebytes(base64.b64decode(tv["signedTimestamp"])).decode()'
+expect 0 "line-wrapped timestamp" "Verified OK" "$B/artifact.txt" --bundle "$T/wrapped_tsa.json" "${KEYLESS[@]}"
+
 # Usage errors: keyless without identity, key-based without key.
 expect 2 "no identity" "needs --certificate-identity" "$B/artifact.txt" --bundle "$B/message.v03.json" --trusted-root "$B/trusted_root.json"
 expect 2 "key bundle without key" "pass the public key with --key" "$B/artifact.txt" --bundle "$B/key_message.v03.json" "${KEYLESS[@]}"
