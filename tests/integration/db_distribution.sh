@@ -42,7 +42,7 @@ check "metadata built_at = created" "$(jq -r .built_at "$W/metadata.json")" "$cr
 
 # Pull into a new file: the same database as far as `db status` can tell.
 "$IMAGEGATE" --db "$W/pulled.db" db pull "$R/security/imagegate-db:v3" >"$W/pull.out"
-grep -q "pulled $R/security/imagegate-db:v3 into $W/pulled.db: schema 3" "$W/pull.out" \
+grep -q "pulled $R/security/imagegate-db:v3 into $W/pulled.db: schema 4" "$W/pull.out" \
   || { echo "FAIL: pull summary: $(cat "$W/pull.out")"; exit 1; }
 strip='del(.path, .age_seconds, .built_at, .updated_at)'
 "$IMAGEGATE" --db "$W/src.db" db status --format json | jq -S "$strip" >"$W/status-src.json"

@@ -86,6 +86,6 @@ set +e
 out=$("$IMAGEGATE" --db "$work/future.db" db status 2>&1); rc=$?
 set -e
 [ "$rc" -eq 2 ] || fail "newer schema: exit $rc, want 2"
-grep -q "has schema version 99; this imagegate understands up to 3" <<<"$out" || fail "newer schema message: $out"
+grep -q "has schema version 99; this imagegate understands up to 4" <<<"$out" || fail "newer schema message: $out"
 
 echo "db_import: all checks passed"
