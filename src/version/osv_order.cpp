@@ -15,6 +15,7 @@
 // words match exactly and case-sensitively, and "stable" is an ordinary word.
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include "version/repr.h"
 
