@@ -222,19 +222,6 @@ Result<std::vector<Group>> plan(const fs::path& path, std::optional<SourceKind> 
   return out;
 }
 
-Result<ImportStats> import_file(ImportSession& session, SourceKind kind, const fs::path& file,
-                                const std::string& distro) {
-  switch (kind) {
-    case SourceKind::osv: return import_osv(session, file);
-    case SourceKind::secdb: return import_secdb(session, file);
-    case SourceKind::debian: return import_debian(session, file);
-    case SourceKind::kev: return import_kev(session, file);
-    case SourceKind::epss: return import_epss(session, file);
-    case SourceKind::updateinfo: return import_updateinfo(session, file, distro);
-    case SourceKind::nvd: return import_nvd(session, file);
-  }
-  return fail(ErrorCode::internal, "unhandled source kind");
-}
 
 std::string default_name(SourceKind kind, const fs::path& path) {
   std::error_code ec;
@@ -296,6 +283,20 @@ Result<std::vector<ImportResult>> import_path(Database& db, const fs::path& path
 }
 
 }  // namespace
+
+Result<ImportStats> import_file(ImportSession& session, SourceKind kind, const fs::path& file,
+                                const std::string& distro) {
+  switch (kind) {
+    case SourceKind::osv: return import_osv(session, file);
+    case SourceKind::secdb: return import_secdb(session, file);
+    case SourceKind::debian: return import_debian(session, file);
+    case SourceKind::kev: return import_kev(session, file);
+    case SourceKind::epss: return import_epss(session, file);
+    case SourceKind::updateinfo: return import_updateinfo(session, file, distro);
+    case SourceKind::nvd: return import_nvd(session, file);
+  }
+  return fail(ErrorCode::internal, "unhandled source kind");
+}
 
 Result<std::vector<ImportResult>> import_paths(Database& db, std::span<const fs::path> paths,
                                                const ImportOptions& opts) {

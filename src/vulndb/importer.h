@@ -68,6 +68,11 @@ struct ImportResult {
 Result<std::vector<ImportResult>> import_paths(Database& db, std::span<const std::filesystem::path> paths,
                                                const ImportOptions& opts);
 
+// Imports one file of a known kind into an open session; `distro` is
+// updateinfo's NAME:RELEASE ("" infers it from the ids).
+Result<ImportStats> import_file(ImportSession& session, SourceKind kind, const std::filesystem::path& file,
+                                const std::string& distro = "");
+
 // One path as one source of one kind (forced, or detected as
 // detect_source_kind() does), in its own transaction. Unlike import_paths(),
 // a folder is read as that one kind and zero records is not an error.

@@ -18,8 +18,7 @@
 #include "util/fs.h"
 #include "vulndb/database.h"
 #include "vulndb/enrich.h"
-#include "vulndb/import_debian.h"
-#include "vulndb/import_secdb.h"
+#include "vulndb/importer.h"
 #include "vulndb/sqlite.h"
 
 namespace ig::vulndb {
@@ -279,17 +278,6 @@ Result<Fetched> fetch_http(const Feed& f, const Validator* old, const fs::path& 
   }
 }
 
-Result<ImportStats> import_kind(ImportSession& s, SourceKind kind, const fs::path& p) {
-  switch (kind) {
-    case SourceKind::osv: return import_osv(s, p);
-    case SourceKind::secdb: return import_secdb(s, p);
-    case SourceKind::debian: return import_debian(s, p);
-    case SourceKind::kev: return import_kev(s, p);
-    case SourceKind::epss: return import_epss(s, p);
-  }
-  return fail(ErrorCode::internal, "unhandled source kind");
-}
-
 Result<void> sync_path(const fs::path& p, int flags) {
   int fd = ::open(p.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return fail(ErrorCode::io, "cannot open {}: {}", p.string(), std::strerror(errno));
@@ -324,7 +312,7 @@ Result<void> build_updated(const fs::path& current, const fs::path& out, const s
       if (!fetched[i].outcome.modified) continue;
       const Feed& f = feeds[i];
       IG_ASSIGN(auto session, db.begin_import(f.name, source_kind_name(f.kind), image::redact_url(f.url)));
-      auto stats = import_kind(session, f.kind, fetched[i].file);
+      auto stats = import_file(session, f.kind, fetched[i].file);
       if (!stats) return fail(feed_error(f, stats.error().code, stats.error().message));
       const auto& v = fetched[i].validator;
       nlohmann::json j = {{"url", v.url}, {"etag", v.etag}, {"last_modified", v.last_modified}};
