@@ -225,16 +225,20 @@ Result<vulndb::Database> open_db(const GlobalOptions& global) {
 // under this policy records, printed as check prints its own; nullopt when
 // there is none (why is logged), so the check runs.
 Result<std::optional<int>> reuse_attested(const CheckOptions& o, const image::ResolvedImage& img,
-                                          const sign::PublicKey& key, const policy::AcceptRules& rules) {
+                                          const sign::PublicKey& key, const policy::AcceptRules& rules, bool quiet) {
   IG_ASSIGN(sign::SignedImage target, sign::signed_image_of(img, o.image));
   auto found = find_verdict(target, key, rules);
   if (!found) {
     if (found.error().code == ErrorCode::network) return fail(found.error());
-    log::info("no reusable verdict ({}); checking the image", found.error().message);
+    log::warn("no reusable verdict ({}); checking the image", found.error().message);
     return std::optional<int>{};
   }
-  log::info("reusing the verdict attested at {} on {} (key {}); nothing else was checked", found->location,
-            found->predicate.checked_at, found->signer);
+  // Said even in table mode: whoever reads the verdict must know it is a
+  // stored one.
+  if (!quiet) {
+    fmt::print(stderr, "imagegate: reusing the verdict attested at {} on {} (key {}); nothing else was checked\n",
+               found->location, found->predicate.checked_at, found->signer);
+  }
   policy::CheckReport report = policy::report_of(found->predicate);
   report.image_name = img.name;
   IG_TRY(write_out(o.format == "json" ? policy::write_check_json(report) : policy::write_check_table(report),
@@ -280,7 +284,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   if (reuse_key) {
     accept.policy_digest = sha256_digest(applied);
     accept.now = std::time(nullptr);
-    IG_ASSIGN(auto reused, reuse_attested(o, img, *reuse_key, accept));
+    IG_ASSIGN(auto reused, reuse_attested(o, img, *reuse_key, accept, global.quiet));
     if (reused) return *reused;
     if (pol.vulnerabilities.enabled) {
       IG_ASSIGN(auto opened, open_db(global));
@@ -373,8 +377,10 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
     IG_ASSIGN(sign::SignedImage target, sign::signed_image_of(img, o.image));
     auto predicate = policy::predicate_of(report, db_built, db_sources, std::time(nullptr), IG_VERSION);
     IG_ASSIGN(std::string where, attest_verdict(target, *attester, predicate));
-    log::info("attested the verdict ({}) as referrer {} of {}", policy::decision_name(report.verdict.decision), where,
-              target.image.digest);
+    if (!global.quiet) {
+      fmt::print(stderr, "imagegate: attested the verdict ({}) as referrer {} of {}\n",
+                 policy::decision_name(report.verdict.decision), where, target.image.digest);
+    }
   }
   // The table shows warnings itself.
   if (o.format != "table") {
