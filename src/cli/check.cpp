@@ -280,6 +280,12 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
   // The one resolution: every step below works on img.digest.
   IG_ASSIGN(image::ResolvedImage img, image::resolve(o.image, ro));
+  // Attestations live beside a registry image: refuse other inputs before
+  // any work.
+  std::optional<sign::SignedImage> attest_target;
+  if (attester) {
+    IG_ASSIGN(attest_target, sign::signed_image_of(img, o.image));
+  }
   std::string applied = policy::policy_to_json(pol);
   if (reuse_key) {
     accept.policy_digest = sha256_digest(applied);
@@ -374,12 +380,11 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   if (attester) {
     // Every computed verdict is attested, deny too: a deployer then trusts
     // the refusal as much as the approval.
-    IG_ASSIGN(sign::SignedImage target, sign::signed_image_of(img, o.image));
     auto predicate = policy::predicate_of(report, db_built, db_sources, std::time(nullptr), IG_VERSION);
-    IG_ASSIGN(std::string where, attest_verdict(target, *attester, predicate));
+    IG_ASSIGN(std::string where, attest_verdict(*attest_target, *attester, predicate));
     if (!global.quiet) {
       fmt::print(stderr, "imagegate: attested the verdict ({}) as referrer {} of {}\n",
-                 policy::decision_name(report.verdict.decision), where, target.image.digest);
+                 policy::decision_name(report.verdict.decision), where, attest_target->image.digest);
     }
   }
   // The table shows warnings itself.

@@ -69,6 +69,8 @@ expect_fail 11 "under policy $P" "$IMAGEGATE" verify-attestation --key "$W/a.pub
   --policy-digest "sha256:$(printf '0%.0s' {1..64})" "$R/test/app:v1"
 expect_fail 2 "--policy-digest" "$IMAGEGATE" verify-attestation --key "$W/a.pub" --policy-digest nope "$R/test/app:v1"
 echo "ok: refused with another key and another policy"
+# Attestations live in a registry: a local layout is refused before any work.
+expect_fail 2 "is not a registry image" "$IMAGEGATE" check --attest "$W/a.key" "oci:$IG_BUILD_DIR/example/image:latest"
 
 # --- a deny is attested too, and verify-attestation exits with its code ----------
 run 21 check --attest "$W/a.key" "$R/test/denied:v1"
