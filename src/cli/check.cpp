@@ -5,6 +5,7 @@
 // 20–23 (deny, by cause) or 2–7 (the tool could not decide).
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <set>
 #include <sstream>
 
@@ -13,13 +14,16 @@
 #include "cli/check_support.h"
 #include "cli/command.h"
 #include "cli/image_identity.h"
+#include "cli/kms_keys.h"
 #include "cli/progress.h"
 #include "inventory/catalog.h"
+#include "policy/attestation.h"
 #include "policy/check_report.h"
 #include "policy/policy.h"
 #include "policy/sink.h"
 #include "policy/vex.h"
 #include "report/sbom.h"
+#include "scan/db_age.h"
 #include "scan/gate.h"
 #include "scan/matcher.h"
 #include "scan/scan_json.h"
@@ -59,6 +63,9 @@ struct CheckOptions {
   std::vector<std::string> slack_webhooks;
   bool notify_on_warn = false;
   int webhook_timeout = 10;
+  std::string attest_key;  // sign the verdict with this key and attach it
+  std::string reuse_key;   // accept an earlier verdict signed by this public key
+  std::string max_age = "24h";
   ImageOptions image_opts;
 };
 
@@ -214,6 +221,35 @@ Result<vulndb::Database> open_db(const GlobalOptions& global) {
   return db;
 }
 
+// --reuse-attestation: the verdict a valid, fresh attestation of this digest
+// under this policy records, printed as check prints its own; nullopt when
+// there is none (why is logged), so the check runs.
+Result<std::optional<int>> reuse_attested(const CheckOptions& o, const image::ResolvedImage& img,
+                                          const sign::PublicKey& key, const policy::AcceptRules& rules, bool quiet) {
+  IG_ASSIGN(sign::SignedImage target, sign::signed_image_of(img, o.image));
+  auto found = find_verdict(target, key, rules);
+  if (!found) {
+    if (found.error().code == ErrorCode::network) return fail(found.error());
+    log::warn("no reusable verdict ({}); checking the image", found.error().message);
+    return std::optional<int>{};
+  }
+  // Said even in table mode: whoever reads the verdict must know it is a
+  // stored one.
+  if (!quiet) {
+    fmt::print(stderr, "imagegate: reusing the verdict attested at {} on {} (key {}); nothing else was checked\n",
+               found->location, found->predicate.checked_at, found->signer);
+  }
+  policy::CheckReport report = policy::report_of(found->predicate);
+  report.image_name = img.name;
+  IG_TRY(write_out(o.format == "json" ? policy::write_check_json(report) : policy::write_check_table(report),
+                   o.output));
+  if (!o.digest_file.empty()) {
+    std::string pinned = img.reference ? img.reference->name() + "@" + img.digest : img.digest;
+    IG_TRY(atomic_write_file(o.digest_file, pinned + "\n"));
+  }
+  return std::optional<int>{report.exit_code};
+}
+
 Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(policy::Policy pol, applied_policy(o));
   // Everything that can fail on the user's input fails before any network.
@@ -221,8 +257,22 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(auto gate, gate_of(pol, vex_origins));
   IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn));
   const bool need_catalog = pol.vulnerabilities.enabled || !pol.licenses.deny.empty() || !pol.licenses.warn.empty();
+  std::optional<sign::Signer> attester;
+  if (!o.attest_key.empty()) {
+    IG_ASSIGN(attester, load_signer(o.attest_key));
+  }
+  std::optional<sign::PublicKey> reuse_key;
+  policy::AcceptRules accept;
+  if (!o.reuse_key.empty()) {
+    if (o.format == "sarif") {
+      return fail(ErrorCode::usage, "--reuse-attestation prints the verdict, not findings: use --format table or json");
+    }
+    IG_ASSIGN(reuse_key, load_public_key(o.reuse_key));
+    IG_ASSIGN(accept.max_age_seconds, scan::parse_max_age("--max-age", o.max_age));
+  }
   std::optional<vulndb::Database> db;
-  if (pol.vulnerabilities.enabled) {
+  // A reused verdict needs no database: open it only when the check runs.
+  if (pol.vulnerabilities.enabled && !reuse_key) {
     IG_ASSIGN(auto opened, open_db(global));
     db.emplace(std::move(opened));
   }
@@ -230,13 +280,29 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
   // The one resolution: every step below works on img.digest.
   IG_ASSIGN(image::ResolvedImage img, image::resolve(o.image, ro));
+  // Attestations live beside a registry image: refuse other inputs before
+  // any work.
+  std::optional<sign::SignedImage> attest_target;
+  if (attester) {
+    IG_ASSIGN(attest_target, sign::signed_image_of(img, o.image));
+  }
+  std::string applied = policy::policy_to_json(pol);
+  if (reuse_key) {
+    accept.policy_digest = sha256_digest(applied);
+    accept.now = std::time(nullptr);
+    IG_ASSIGN(auto reused, reuse_attested(o, img, *reuse_key, accept, global.quiet));
+    if (reused) return *reused;
+    if (pol.vulnerabilities.enabled) {
+      IG_ASSIGN(auto opened, open_db(global));
+      db.emplace(std::move(opened));
+    }
+  }
 
   policy::CheckReport report;
   report.image_name = img.name;
   report.image_digest = img.digest;
   if (img.reference) report.repository = img.reference->name();
   report.policy_source = pol.source;
-  std::string applied = policy::policy_to_json(pol);
   report.policy_digest = sha256_digest(applied);
   report.checked_on = scan::utc_today();
 
@@ -249,6 +315,8 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   auto sig_reasons = policy::evaluate_signatures(pol, in.signature);
   policy::Verdict verdict = policy::decide(sig_reasons);
   std::optional<Scanned> scanned;
+  std::string db_built;
+  std::vector<std::string> db_sources;
   if (verdict.decision != policy::Decision::deny) {
     auto identity = identity_of(img);
     in.image.name = img.name;
@@ -268,6 +336,8 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
       if (db) {
         IG_ASSIGN(auto matched, scan::match(s.inventory, *db));
         IG_ASSIGN(auto status, db->status());
+        db_built = status.built_at.empty() ? status.updated_at : status.built_at;
+        for (const auto& src : status.sources) db_sources.push_back(src.name);
         auto gated = scan::apply_gate(std::move(matched.findings), gate);
         s.report.image_name = img.name;
         s.report.image_digest = img.digest;
@@ -307,6 +377,16 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   }
   report.verdict = std::move(verdict);
   report.exit_code = policy::verdict_exit_code(report.verdict);
+  if (attester) {
+    // Every computed verdict is attested, deny too: a deployer then trusts
+    // the refusal as much as the approval.
+    auto predicate = policy::predicate_of(report, db_built, db_sources, std::time(nullptr), IG_VERSION);
+    IG_ASSIGN(std::string where, attest_verdict(*attest_target, *attester, predicate));
+    if (!global.quiet) {
+      fmt::print(stderr, "imagegate: attested the verdict ({}) as referrer {} of {}\n",
+                 policy::decision_name(report.verdict.decision), where, attest_target->image.digest);
+    }
+  }
   // The table shows warnings itself.
   if (o.format != "table") {
     for (const auto& w : report.warnings) log::warn("{}", w);
@@ -376,6 +456,13 @@ void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_flag("--notify-on-warn", o->notify_on_warn, "Also notify the webhooks when the verdict is warn");
   cmd->add_option("--webhook-timeout", o->webhook_timeout, "Seconds per webhook attempt (default 10)")
       ->check(CLI::Range(1, 300));
+  cmd->add_option("--attest", o->attest_key,
+                  "Sign the verdict (allow, warn or deny) with this private key (PEM from `key generate`, password "
+                  "from IMAGEGATE_PASSWORD; or awskms://) and attach it to the image as an in-toto attestation");
+  cmd->add_option("--reuse-attestation", o->reuse_key,
+                  "If the image has a valid verdict attestation signed by this public key (PEM or awskms://) for the "
+                  "same digest and policy, newer than --max-age, print it and exit with its code; no other work");
+  cmd->add_option("--max-age", o->max_age, "Oldest attested verdict --reuse-attestation takes (default 24h; s, m, h, d, w)");
   o->image_opts.add_to(*cmd);
   cmd->callback([&global, &run, o] {
     run = [&global, o]() -> int {

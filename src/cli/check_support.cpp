@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/kms_keys.h"
+#include "sign/attest.h"
 #include "sign/cosign.h"
 #include "sign/notation_verify.h"
 #include "util/fs.h"
@@ -37,20 +38,12 @@ int rank(Status s) {
   return 0;
 }
 
-Result<sign::PublicKey> public_key(const std::string& ref) {
-  if (is_kms_key_ref(ref)) return kms_public_key(ref);
-  IG_ASSIGN(std::string pem, read_file(ref, 1u << 20));
-  auto key = sign::PublicKey::from_pem(pem);
-  if (!key) return fail(key.error().with_context(fmt::format("public key {}", ref)));
-  return key;
-}
-
 Result<policy::SignatureOutcome> check_one(const policy::Signer& s, const policy::SignatureRules& rules,
                                            const sign::SignedImage& t) {
   policy::SignatureOutcome out;
   switch (s.kind) {
     case policy::Signer::Kind::key: {
-      IG_ASSIGN(sign::PublicKey key, public_key(s.key));
+      IG_ASSIGN(sign::PublicKey key, load_public_key(s.key));
       sign::KeyVerifyOptions kopts;
       kopts.required_annotations = rules.annotations;
       IG_ASSIGN(auto reports, sign::verify_image_with_key(t, key, kopts));
@@ -174,6 +167,59 @@ Result<void> send_to_sinks(const std::vector<std::unique_ptr<policy::Sink>>& sin
     std::fprintf(stderr, "imagegate: warning: %s\n", sent.error().message.c_str());
   }
   return {};
+}
+
+Result<AttestedVerdict> find_verdict(const sign::SignedImage& target, const sign::PublicKey& key,
+                                     const policy::AcceptRules& rules) {
+  IG_ASSIGN(auto found, sign::find_attestations(target, key, policy::k_verdict_predicate_type));
+  std::optional<AttestedVerdict> best;
+  std::optional<Error> invalid, untrusted;
+  for (auto& a : found) {
+    auto refuse = [&](ErrorCode code, const std::string& why) {
+      auto& slot = code == ErrorCode::untrusted_signer ? untrusted : invalid;
+      if (!slot) slot = Error{code, fmt::format("the verdict attestation at {}: {}", a.location, why)};
+    };
+    if (!a.verified) {
+      refuse(a.failure, a.message);
+      continue;
+    }
+    auto p = policy::parse_predicate(a.statement.predicate);
+    if (!p) {
+      refuse(ErrorCode::invalid_signature, p.error().message);
+      continue;
+    }
+    if (p->image_digest != target.image.digest) {
+      refuse(ErrorCode::invalid_signature, fmt::format("its predicate is about {}, its subject about {}",
+                                                       p->image_digest, target.image.digest));
+      continue;
+    }
+    if (auto ok = policy::accept_predicate(*p, rules); !ok) {
+      refuse(ErrorCode::invalid_signature, ok.error().message);
+      continue;
+    }
+    if (!best || p->checked_at > best->predicate.checked_at) {
+      best = AttestedVerdict{std::move(*p), a.location, a.signer};
+    }
+  }
+  if (best) return std::move(*best);
+  if (invalid) return fail(*invalid);
+  if (untrusted) return fail(*untrusted);
+  return fail(ErrorCode::no_signatures,
+              "no verdict attestation for {}@{}: make one with `imagegate check --attest KEY`", target.name,
+              target.image.digest);
+}
+
+Result<std::string> attest_verdict(const sign::SignedImage& target, const sign::Signer& signer,
+                                   const policy::VerdictPredicate& predicate) {
+  policy::VerdictPredicate p = predicate;
+  p.image = target.name;
+  p.image_digest = target.image.digest;
+  std::string statement =
+      sign::make_statement(target.name, target.image.digest, policy::k_verdict_predicate_type,
+                           policy::predicate_to_json(p));
+  IG_ASSIGN(std::string bundle, sign::make_statement_bundle(statement, signer));
+  return sign::attach_attestation(target, bundle, policy::k_verdict_predicate_type,
+                                  {{std::string(policy::k_verdict_annotation), "v1"}});
 }
 
 }  // namespace ig::cli

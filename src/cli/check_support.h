@@ -10,10 +10,12 @@
 #include "cli/verify_keyless.h"
 #include "cli/verify_notation.h"
 #include "image/resolve.h"
+#include "policy/attestation.h"
 #include "policy/policy.h"
 #include "policy/sink.h"
 #include "policy/verdict.h"
 #include "scan/report.h"
+#include "sign/cosign.h"
 #include "util/error.h"
 #include "vulndb/database.h"
 
@@ -39,5 +41,24 @@ Result<std::vector<std::unique_ptr<policy::Sink>>> make_sinks(const std::string&
 // Sends `record` to every sink that wants it. A required sink's failure is
 // returned; the others are reported on stderr only.
 Result<void> send_to_sinks(const std::vector<std::unique_ptr<policy::Sink>>& sinks, const policy::CheckRecord& record);
+
+// A verdict attestation found on an image that holds under the rules.
+struct AttestedVerdict {
+  policy::VerdictPredicate predicate;
+  std::string location;  // "referrer sha256:…"
+  std::string signer;    // the key's fingerprint
+};
+
+// The newest verdict attestation of `target.image.digest` signed by `key`
+// that `rules` accept. no_signatures (10) when there is none, else
+// invalid_signature (11: tampered, another image, another policy, too old) or
+// untrusted_signer (12: another key), the message naming the first refusal.
+Result<AttestedVerdict> find_verdict(const sign::SignedImage& target, const sign::PublicKey& key,
+                                     const policy::AcceptRules& rules);
+
+// Signs `predicate` (its image digest becomes the subject's) and attaches it
+// to `target.image`. Returns the referrer's digest.
+Result<std::string> attest_verdict(const sign::SignedImage& target, const sign::Signer& signer,
+                                   const policy::VerdictPredicate& predicate);
 
 }  // namespace ig::cli

@@ -59,6 +59,7 @@ void register_verify(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_attach(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_referrers(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_verify_blob(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_verify_attestation(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_check(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_policy(CLI::App& app, GlobalOptions& global, Runner& run);
 

@@ -1,6 +1,7 @@
 #include "cli/kms_keys.h"
 
 #include "aws/kms.h"
+#include "util/fs.h"
 
 namespace ig::cli {
 
@@ -40,6 +41,23 @@ Result<sign::Signer> kms_signer(const std::string& ref) {
   return sign::Signer{pub, [kref, creds, algorithm](std::string_view message) {
                         return aws::kms_sign(kref, creds, message, algorithm);
                       }};
+}
+
+Result<sign::PublicKey> load_public_key(const std::string& ref) {
+  if (is_kms_key_ref(ref)) return kms_public_key(ref);
+  IG_ASSIGN(std::string pem, read_file(ref, 1u << 20));
+  auto key = sign::PublicKey::from_pem(pem);
+  if (!key) return fail(key.error().with_context(fmt::format("public key {}", ref)));
+  return key;
+}
+
+Result<sign::Signer> load_signer(const std::string& ref) {
+  if (is_kms_key_ref(ref)) return kms_signer(ref);
+  IG_ASSIGN(std::string pem, read_file(ref, 1u << 20));
+  IG_ASSIGN(std::string password, sign::read_password("Enter password for private key: ", false));
+  auto key = sign::PrivateKey::from_pem(pem, password);
+  if (!key) return fail(key.error().with_context(fmt::format("signing key {}", ref)));
+  return sign::local_signer(*key);
 }
 
 }  // namespace ig::cli

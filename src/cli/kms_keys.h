@@ -18,4 +18,10 @@ Result<sign::PublicKey> kms_public_key(const std::string& ref);
 // A signer that calls KMS Sign; the private key never leaves KMS.
 Result<sign::Signer> kms_signer(const std::string& ref);
 
+// A public key named on the command line: a PEM file or awskms://.
+Result<sign::PublicKey> load_public_key(const std::string& ref);
+// A signing key named on the command line: awskms://, or a PEM private key
+// file whose password comes from IMAGEGATE_PASSWORD (else a prompt).
+Result<sign::Signer> load_signer(const std::string& ref);
+
 }  // namespace ig::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   ig::cli::register_attach(app, global, run);
   ig::cli::register_referrers(app, global, run);
   ig::cli::register_verify_blob(app, global, run);
+  ig::cli::register_verify_attestation(app, global, run);
   ig::cli::register_check(app, global, run);
   ig::cli::register_policy(app, global, run);
 

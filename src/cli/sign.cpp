@@ -21,15 +21,6 @@ struct SignOpts {
   ImageOptions image_opts;
 };
 
-Result<sign::Signer> load_signer(const std::string& key_ref) {
-  if (is_kms_key_ref(key_ref)) return kms_signer(key_ref);
-  IG_ASSIGN(std::string pem, read_file(key_ref, 1u << 20));
-  IG_ASSIGN(std::string password, sign::read_password("Enter password for private key: ", false));
-  auto key = sign::PrivateKey::from_pem(pem, password);
-  if (!key) return fail(key.error().with_context(fmt::format("signing key {}", key_ref)));
-  return sign::local_signer(*key);
-}
-
 Result<int> run_sign(const SignOpts& o, const GlobalOptions& global) {
   sign::SignatureFormat format = sign::SignatureFormat::bundle;
   if (o.format == "legacy") {

@@ -27,14 +27,6 @@ struct VerifyOpts {
   KeylessVerifyOptions keyless;
 };
 
-Result<sign::PublicKey> load_public_key(const std::string& key_ref) {
-  if (is_kms_key_ref(key_ref)) return kms_public_key(key_ref);
-  IG_ASSIGN(std::string pem, read_file(key_ref, 1u << 20));
-  auto key = sign::PublicKey::from_pem(pem);
-  if (!key) return fail(key.error().with_context(fmt::format("public key {}", key_ref)));
-  return key;
-}
-
 nlohmann::json report_json(const sign::SignatureReport& r) {
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : r.checks) {
