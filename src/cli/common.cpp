@@ -16,7 +16,8 @@ void ImageOptions::add_to(CLI::App& cmd) {
   cmd.add_option("--username", username, "Registry user name (use with --password-stdin)");
   cmd.add_flag("--password-stdin", password_stdin, "Read the registry password from standard input");
   cmd.add_option("--ca-file", ca_file, "PEM file of extra certificate authorities for registry TLS");
-  cmd.add_option("--insecure", insecure_hosts, "Registry host[:port] for which TLS verification is skipped (repeatable)");
+  cmd.add_option("--insecure", insecure_hosts, "Registry host[:port] for which TLS verification is skipped (repeatable)")
+      ->allow_extra_args(false);
   cmd.add_option("--timeout", timeout,
                  "Total timeout for registry operations, retries included: seconds (300) or a duration (30s, 5m, "
                  "1h)");

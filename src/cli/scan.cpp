@@ -217,12 +217,16 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
                   "scanning) or cyclonedx (CycloneDX 1.6 SBOM with vulnerabilities; docs/scan-formats.md)")
       ->check(CLI::IsMember({"table", "json", "sarif", "cyclonedx"}));
   cmd->add_option("-o,--output", opts->output, "Write the report to FILE (atomically) instead of standard output");
+  // One value per occurrence: IMAGE is optional (--input), so a list option
+  // left greedy would swallow it (`--severity CRITICAL IMAGE`).
   cmd->add_option("--severity", opts->severities,
-                  "Report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)");
+                  "Report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)")
+      ->allow_extra_args(false);
   cmd->add_option("--severity-threshold", opts->threshold, "Report only this severity and more severe ones");
   cmd->add_flag("--ignore-unfixed", opts->ignore_unfixed, "Drop findings that have no fixed version yet");
   cmd->add_option("--ignore-status", opts->ignore_statuses,
-                  "Drop findings with these statuses (fixed, affected, will_not_fix, fix_deferred, end_of_life)");
+                  "Drop findings with these statuses (fixed, affected, will_not_fix, fix_deferred, end_of_life)")
+      ->allow_extra_args(false);
   cmd->add_option("--ignore-file,--ignorefile", opts->ignore_file,
                   "Ignore file: imagegate YAML (ignore: [{id, purl, path, expires, statement}]), .trivyignore or "
                   ".trivyignore.yaml");
@@ -235,7 +239,8 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_flag("--skip-db-update", opts->skip_db_update,
                 "Accepted for Trivy users and ignored: imagegate never updates the database by itself (run `imagegate "
                 "db pull` or `db import` when you choose)");
-  cmd->add_option("--scanners", opts->scanners, "Accepted for Trivy users: only 'vuln' (the one scanner imagegate has)");
+  cmd->add_option("--scanners", opts->scanners, "Accepted for Trivy users: only 'vuln' (the one scanner imagegate has)")
+      ->allow_extra_args(false);
   opts->image_opts.add_to(*cmd);
   opts->image_opts.add_input_to(*cmd);
   cmd->callback([&global, &run, opts] {

@@ -365,3 +365,17 @@ TEST(Importer, NothingImportedIsAnError) {
 
 }  // namespace
 }  // namespace ig::vulndb
+
+TEST(Secdb, VersionWithNoIdsIsEmptyNotSkipped) {
+  // As the real v3.6/main.yaml lists heimdal 7.4.0-r0: a version key with nothing under it.
+  int64_t skipped = 0;
+  auto doc = ig::vulndb::parse_document(
+      "distroversion: v3.6\nreponame: main\npackages:\n  - pkg:\n      name: heimdal\n      secfixes:\n"
+      "        7.1.0-r1:\n          - CVE-2017-11103\n        7.4.0-r0:\n",
+      "main.yaml");
+  ASSERT_TRUE(doc) << doc.error().message;
+  auto r = ig::vulndb::parse_secdb(*doc, "main.yaml", &skipped);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(skipped, 0);
+  ASSERT_EQ(r->size(), 1u);
+}

@@ -56,6 +56,9 @@ Result<std::vector<Advisory>> parse_secdb(const nlohmann::json& doc, std::string
     }
     if (secfixes.is_null()) continue;
     for (const auto& [version, ids] : secfixes.items()) {
+      // The real feed has versions with no ids under them (v3.6 heimdal
+      // 7.4.0-r0): an empty section, not a malformed one.
+      if (ids.is_null()) continue;
       if (!ids.is_array()) {
         log::warn("{}: skipping {} {}: its secfixes entry is not a list", name, pkg_name, version);
         ++*skipped;
