@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/image_identity.h"
 #include "cli/kms_keys.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "inventory/catalog.h"
 #include "policy/attestation.h"
@@ -194,16 +195,6 @@ Result<scan::GateOptions> gate_of(const policy::Policy& p, std::set<std::string>
   return g;
 }
 
-Result<void> write_out(const std::string& doc, const std::string& output) {
-  if (output.empty() || output == "-") {
-    if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
-      return fail(ErrorCode::io, "writing the verdict to standard output failed; is the pipe closed?");
-    }
-    return {};
-  }
-  return atomic_write_file(output, doc);
-}
-
 struct Scanned {
   scan::ScanReport report;
   inventory::Inventory inventory;
@@ -241,7 +232,7 @@ Result<std::optional<int>> reuse_attested(const CheckOptions& o, const image::Re
   }
   policy::CheckReport report = policy::report_of(found->predicate);
   report.image_name = img.name;
-  IG_TRY(write_out(o.format == "json" ? policy::write_check_json(report) : policy::write_check_table(report),
+  IG_TRY(write_output(o.format == "json" ? policy::write_check_json(report) : policy::write_check_table(report),
                    o.output));
   if (!o.digest_file.empty()) {
     std::string pinned = img.reference ? img.reference->name() + "@" + img.digest : img.digest;
@@ -396,7 +387,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   if (o.format == "json") doc = policy::write_check_json(report);
   else if (o.format == "sarif") doc = scan::write_sarif(scanned ? scanned->report : scan::ScanReport{});
   else doc = policy::write_check_table(report);
-  IG_TRY(write_out(doc, o.output));
+  IG_TRY(write_output(doc, o.output));
 
   if (!o.digest_file.empty()) {
     std::string pinned = img.reference ? img.reference->name() + "@" + img.digest : img.digest;

@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/image_identity.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
@@ -17,22 +18,6 @@
 #endif
 
 namespace ig::cli {
-
-namespace {
-
-Result<void> emit(const std::string& doc, const std::string& output) {
-  if (output.empty() || output == "-") {
-    if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
-      return fail(ErrorCode::io, "writing the SBOM to standard output failed; is the pipe closed?");
-    }
-    return {};
-  }
-  IG_TRY(atomic_write_file(output, doc));
-  log::info("wrote the SBOM to {}", output);
-  return {};
-}
-
-}  // namespace
 
 void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
   struct Opts {
@@ -89,7 +74,7 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
       if (!inv) return report_error(inv.error());
       report::SbomInput in{identity_of(*img), std::move(*inv), IG_VERSION, std::nullopt};
       if (opts->timestamp) in.timestamp = report::rfc3339_utc_now();
-      if (auto r = emit(report::write_sbom(in, *format), opts->output); !r) return report_error(r.error());
+      if (auto r = write_output(report::write_sbom(in, *format), opts->output); !r) return report_error(r.error());
       return 0;
     };
   });

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/image_identity.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
@@ -100,18 +101,6 @@ Result<scan::GateOptions> gate_options(const ScanOptions& o) {
   return g;
 }
 
-Result<void> emit(const std::string& doc, const std::string& output) {
-  if (output.empty() || output == "-") {
-    if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
-      return fail(ErrorCode::io, "writing the report to standard output failed; is the pipe closed?");
-    }
-    return {};
-  }
-  IG_TRY(atomic_write_file(output, doc));
-  log::info("wrote the report to {}", output);
-  return {};
-}
-
 // Details of every reported vulnerability, for the SARIF and CycloneDX writers.
 Result<void> load_details(scan::ScanReport& report, vulndb::Database& db) {
   for (const auto& f : report.findings) {
@@ -188,7 +177,7 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
 
   report::SbomInput sbom;
   if (o.format == "cyclonedx") sbom = report::SbomInput{identity_of(img), std::move(inv), IG_VERSION, std::nullopt};
-  IG_TRY(emit(render(report, o.format, sbom), o.output));
+  IG_TRY(write_output(render(report, o.format, sbom), o.output));
   return report.findings.empty() ? 0 : o.exit_code;
 }
 
