@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/image_identity.h"
 #include "cli/kms_keys.h"
+#include "cli/list_flags.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "inventory/catalog.h"
@@ -69,18 +70,6 @@ struct CheckOptions {
   std::string max_age = "24h";
   ImageOptions image_opts;
 };
-
-// "CRITICAL,HIGH" and repeated flags both work.
-std::vector<std::string> split_commas(const std::vector<std::string>& in) {
-  std::vector<std::string> out;
-  for (const auto& s : in) {
-    std::istringstream parts(s);
-    for (std::string p; std::getline(parts, p, ',');) {
-      if (!p.empty()) out.push_back(p);
-    }
-  }
-  return out;
-}
 
 Result<scan::Severity> severity_flag(std::string_view flag, std::string_view value) {
   if (value == "UNDEFINED" || value == "INFORMATIONAL") return scan::Severity::unknown;

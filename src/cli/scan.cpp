@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/image_identity.h"
+#include "cli/list_flags.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "image/resolve.h"
@@ -179,18 +180,6 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   if (o.format == "cyclonedx") sbom = report::SbomInput{identity_of(img), std::move(inv), IG_VERSION, std::nullopt};
   IG_TRY(write_output(render(report, o.format, sbom), o.output));
   return report.findings.empty() ? 0 : o.exit_code;
-}
-
-// "CRITICAL,HIGH" and repeated flags both work.
-std::vector<std::string> split_commas(const std::vector<std::string>& in) {
-  std::vector<std::string> out;
-  for (const auto& s : in) {
-    std::istringstream parts(s);
-    for (std::string p; std::getline(parts, p, ',');) {
-      if (!p.empty()) out.push_back(p);
-    }
-  }
-  return out;
 }
 
 }  // namespace
