@@ -141,7 +141,9 @@ std::string display(const EcrImageRef& img) {
   return img.repository + (img.digest.empty() ? ":" + img.tag : "@" + img.digest);
 }
 
-Result<std::string> resolve_digest(const JsonCall& call, const EcrImageRef& img) {
+}  // namespace
+
+Result<std::string> ecr_image_digest(const JsonCall& call, const EcrImageRef& img) {
   json body = {{"registryId", img.registry_id}, {"repositoryName", img.repository}, {"imageIds", json::array({image_id(img)})}};
   auto r = call("DescribeImages", body);
   if (!r) {
@@ -167,6 +169,8 @@ Result<std::string> resolve_digest(const JsonCall& call, const EcrImageRef& img)
   }
   return digest;
 }
+
+namespace {
 
 // StartImageScan; LimitExceededException (one scan per image per day) keeps the earlier results.
 Result<void> start_scan(const JsonCall& call, const EcrImageRef& img, std::vector<std::string>& notes) {
@@ -237,7 +241,7 @@ Result<EcrScanResult> ecr_scan_findings(const JsonCall& raw_call, EcrImageRef im
   IG_ASSIGN(out.scan_type, registry_scan_type(call));
   IG_TRY(check_scan_type(out.scan_type, o));
   if (img.digest.empty()) {
-    IG_ASSIGN(img.digest, resolve_digest(call, img));
+    IG_ASSIGN(img.digest, ecr_image_digest(call, img));
   }
   out.digest = img.digest;
   bool started = false;

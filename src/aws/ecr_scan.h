@@ -50,6 +50,10 @@ Result<EcrImageRef> parse_ecr_image(std::string_view ref);
 // "sha256:" is a digest (ecr-scan-verifier passes digests as tags).
 nlohmann::json image_id(const EcrImageRef& image);
 
+// The digest DescribeImages gives for the image's tag. not_found naming the
+// image or the repository when ECR has neither.
+Result<std::string> ecr_image_digest(const JsonCall& call, const EcrImageRef& image);
+
 // The registry's scanning type, from GetRegistryScanningConfiguration.
 enum class ScanType { basic, enhanced };
 Result<ScanType> registry_scan_type(const JsonCall& call);
