@@ -260,7 +260,7 @@ Result<int> check_aws_findings_only(const CheckOptions& o, const policy::Policy&
                                     const std::set<std::string>& vex_origins,
                                     const std::vector<std::unique_ptr<policy::Sink>>& sinks) {
   IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, o.image, ""));
-  for (const auto& n : found.notes) log::info("{}", n);
+  for (const auto& n : found.notes) log::warn("{}", n);
   auto gated = scan::apply_gate(std::move(found.findings), gate);
   scan::ScanReport scanned;
   scanned.image_name = o.image;
@@ -416,7 +416,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
         }
         if (aws_findings) {
           IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, o.image, img.digest));
-          for (const auto& n : found.notes) log::info("{}", n);
+          for (const auto& n : found.notes) log::warn("{}", n);
           matched.findings = engine_findings ? aws::merge_findings(std::move(matched.findings), "imagegate",
                                                                    std::move(found.findings))
                                              : std::move(found.findings);

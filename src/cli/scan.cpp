@@ -138,7 +138,7 @@ Result<int> run_aws_scan(const ScanOptions& o, const std::string& input, const s
                 "--findings-from engine or both, or another --format");
   }
   IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, input, ""));
-  for (const auto& n : found.notes) log::info("{}", n);
+  for (const auto& n : found.notes) log::warn("{}", n);
   auto gated = scan::apply_gate(std::move(found.findings), gate);
   scan::ScanReport report;
   report.image_name = input;
@@ -185,7 +185,7 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   if (o.findings_from.aws()) {
     // Pinned to the digest just read, so both sources describe the same manifest.
     IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, input, img.digest));
-    for (const auto& n : found.notes) log::info("{}", n);
+    for (const auto& n : found.notes) log::warn("{}", n);
     matched.findings = aws::merge_findings(std::move(matched.findings), "imagegate", std::move(found.findings));
   }
   IG_ASSIGN(auto status, db->status());
