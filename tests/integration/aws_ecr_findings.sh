@@ -187,4 +187,22 @@ expect_fail 4 "holds no object naming the report" "$IMAGEGATE" sbom --export-ins
 expect_fail 2 "needs --kms-key" "$IMAGEGATE" sbom --export-inspector s3://sboms/team "$HOST/enhanced/app:v1"
 expect_fail 2 "CycloneDX 1.4 or SPDX 2.3" "$IMAGEGATE" sbom --export-inspector s3://sboms/team --format cyclonedx@1.6 \
   --kms-key "$KMS" "$HOST/enhanced/app:v1"
+
+# Last, with moto checking signatures (an IAM user's key, then reset-auth):
+# imagegate's SigV4 is accepted and a wrong secret is refused.
+python3 - "$MOTO" >"$W/iam-key" <<'PY'
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1])
+iam.create_user(UserName="gate")
+iam.put_user_policy(UserName="gate", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+k = iam.create_access_key(UserName="gate")["AccessKey"]
+print(k["AccessKeyId"], k["SecretAccessKey"])
+PY
+read -r KEY_ID KEY_SECRET <"$W/iam-key"
+curl -fsS -X POST -H 'Content-Type: text/plain' --data 0 "$MOTO/moto-api/reset-auth" >/dev/null
+AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$KEY_SECRET \
+  expect_code 21 "$IMAGEGATE" check --findings-from ecr "$HOST/basic/critical:v1"
+AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=not-the-secret \
+  expect_fail 2 "SignatureDoesNotMatch" "$IMAGEGATE" check --findings-from ecr "$HOST/basic/critical:v1"
 echo "aws_ecr_findings: all checks passed"
