@@ -440,11 +440,8 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
         s.report.findings = std::move(gated.findings);
         s.report.suppressed = std::move(gated.suppressed);
         s.report.warnings = matched.warnings;
-        for (auto& w : gated.warnings) {
-          bool vex_unused = std::any_of(vex_origins.begin(), vex_origins.end(), [&](const std::string& origin) {
-            return w.find("(" + origin + ") matched no finding") != std::string::npos;
-          });
-          if (!vex_unused) s.report.warnings.push_back(std::move(w));
+        for (auto& w : useful_warnings(std::move(gated.warnings), vex_origins)) {
+          s.report.warnings.push_back(std::move(w));
         }
         if (db && (o.format == "sarif" || !o.output_dir.empty())) IG_TRY(load_vulnerability_details(s.report, *db));
       }
