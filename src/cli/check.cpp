@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "aws/ecr_findings.h"
+#include "cli/aws_findings.h"
 #include "cli/check_support.h"
 #include "cli/command.h"
 #include "cli/image_identity.h"
@@ -68,6 +70,7 @@ struct CheckOptions {
   std::string attest_key;  // sign the verdict with this key and attach it
   std::string reuse_key;   // accept an earlier verdict signed by this public key
   std::string max_age = "24h";
+  FindingsFromOptions findings_from;
   ImageOptions image_opts;
 };
 
@@ -184,6 +187,16 @@ Result<scan::GateOptions> gate_of(const policy::Policy& p, std::set<std::string>
   return g;
 }
 
+// Whether the policy reads the image itself (its signatures, config or
+// packages), rather than only findings an AWS service already holds.
+bool policy_reads_image(const policy::Policy& p, bool engine_findings) {
+  const auto& c = p.config;
+  bool config = c.runs_as_root.enabled || c.no_healthcheck.enabled || c.secrets.enabled || c.max_age_days.enabled ||
+                c.allowed_registries.enabled || c.denied_tags.enabled;
+  return (p.vulnerabilities.enabled && engine_findings) || p.signatures.enabled || config ||
+         !p.licenses.deny.empty() || !p.licenses.warn.empty();
+}
+
 struct Scanned {
   scan::ScanReport report;
   inventory::Inventory inventory;
@@ -230,13 +243,92 @@ Result<std::optional<int>> reuse_attested(const CheckOptions& o, const image::Re
   return std::optional<int>{report.exit_code};
 }
 
+// The gate's warnings, less "VEX rule matched no finding" (a VEX document covers more than one image).
+std::vector<std::string> useful_warnings(std::vector<std::string> warnings, const std::set<std::string>& vex_origins) {
+  std::erase_if(warnings, [&](const std::string& w) {
+    return std::any_of(vex_origins.begin(), vex_origins.end(), [&](const std::string& origin) {
+      return w.find("(" + origin + ") matched no finding") != std::string::npos;
+    });
+  });
+  return warnings;
+}
+
+// --findings-from ecr|inspector under a policy that reads nothing else of the
+// image: ECR names the digest, the AWS findings go through the same gate,
+// evaluation, outputs and sinks, and no image byte is pulled.
+Result<int> check_aws_findings_only(const CheckOptions& o, const policy::Policy& pol, const scan::GateOptions& gate,
+                                    const std::set<std::string>& vex_origins,
+                                    const std::vector<std::unique_ptr<policy::Sink>>& sinks) {
+  IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, o.image, ""));
+  for (const auto& n : found.notes) log::warn("{}", n);
+  auto gated = scan::apply_gate(std::move(found.findings), gate);
+  scan::ScanReport scanned;
+  scanned.image_name = o.image;
+  scanned.image_digest = found.digest;
+  scanned.tool_version = IG_VERSION;
+  scanned.warnings = useful_warnings(std::move(gated.warnings), vex_origins);
+
+  policy::CheckReport report;
+  report.image_name = o.image;
+  report.image_digest = found.digest;
+  auto at = o.image.find_first_of("@");
+  std::string repo = o.image.substr(0, at);
+  if (auto colon = repo.rfind(':'); colon != std::string::npos && repo.find('/', colon) == std::string::npos) {
+    repo.resize(colon);
+  }
+  report.repository = repo;
+  std::string applied = policy::policy_to_json(pol);
+  report.policy_source = pol.source;
+  report.policy_digest = sha256_digest(applied);
+  report.checked_on = scan::utc_today();
+  policy::EvaluationInput in;
+  in.today = report.checked_on;
+  in.findings = gated.findings;
+  policy::count_findings(report, gated.findings);
+  report.suppressed = gated.suppressed.size();
+  for (const auto& sup : gated.suppressed) {
+    report.waived.push_back(fmt::format("{} in {} {}: {}", sup.finding.vulnerability_id, sup.finding.package_name,
+                                        sup.finding.package_version, sup.reason));
+  }
+  report.warnings = scanned.warnings;
+  report.scanned = true;
+  report.verdict = policy::evaluate(pol, in);
+  report.exit_code = policy::verdict_exit_code(report.verdict);
+  scanned.findings = std::move(gated.findings);
+  scanned.suppressed = std::move(gated.suppressed);
+  if (o.format != "table") {
+    for (const auto& w : report.warnings) log::warn("{}", w);
+  }
+  std::string doc;
+  if (o.format == "json") doc = policy::write_check_json(report);
+  else if (o.format == "sarif") doc = scan::write_sarif(scanned);
+  else doc = policy::write_check_table(report);
+  IG_TRY(write_output(doc, o.output));
+  if (!o.digest_file.empty()) IG_TRY(atomic_write_file(o.digest_file, repo + "@" + found.digest + "\n"));
+
+  policy::CheckRecord record;
+  record.report = &report;
+  record.verdict_json = policy::write_check_json(report);
+  record.summary = policy::write_check_table(report);
+  record.policy_json = applied;
+  record.findings_json = scan::write_json(scanned);
+  IG_TRY(send_to_sinks(sinks, record));
+  return report.exit_code;
+}
+
 Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(policy::Policy pol, applied_policy(o));
+  IG_TRY(o.findings_from.validate());
+  const bool engine_findings = o.findings_from.engine();
   // Everything that can fail on the user's input fails before any network.
   std::set<std::string> vex_origins;
   IG_ASSIGN(auto gate, gate_of(pol, vex_origins));
   IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn));
-  const bool need_catalog = pol.vulnerabilities.enabled || !pol.licenses.deny.empty() || !pol.licenses.warn.empty();
+  const bool need_catalog =
+      (pol.vulnerabilities.enabled && engine_findings) || !pol.licenses.deny.empty() || !pol.licenses.warn.empty();
+  // ECR or Inspector findings alone, under a policy that reads nothing else of
+  // the image: the image is never pulled (ecr-scan-verifier's way).
+  const bool read_image = policy_reads_image(pol, engine_findings) || !o.attest_key.empty() || !o.reuse_key.empty();
   std::optional<sign::Signer> attester;
   if (!o.attest_key.empty()) {
     IG_ASSIGN(attester, load_signer(o.attest_key));
@@ -252,11 +344,12 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   }
   std::optional<vulndb::Database> db;
   // A reused verdict needs no database: open it only when the check runs.
-  if (pol.vulnerabilities.enabled && !reuse_key) {
+  if (pol.vulnerabilities.enabled && engine_findings && !reuse_key) {
     IG_ASSIGN(auto opened, open_db(global));
     db.emplace(std::move(opened));
   }
 
+  if (!read_image) return check_aws_findings_only(o, pol, gate, vex_origins, sinks);
   IG_ASSIGN(auto ro, o.image_opts.to_resolve_options(global));
   // The one resolution: every step below works on img.digest.
   IG_ASSIGN(image::ResolvedImage img, image::resolve(o.image, ro));
@@ -272,7 +365,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
     accept.now = std::time(nullptr);
     IG_ASSIGN(auto reused, reuse_attested(o, img, *reuse_key, accept, global.quiet));
     if (reused) return *reused;
-    if (pol.vulnerabilities.enabled) {
+    if (pol.vulnerabilities.enabled && engine_findings) {
       IG_ASSIGN(auto opened, open_db(global));
       db.emplace(std::move(opened));
     }
@@ -306,18 +399,34 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
     }
     in.image.tag = identity.tag;
     policy::read_config_facts(img.config_raw, in.image);
-    if (need_catalog) {
-      attach_progress(img, global);
-      image::WalkOptions walk;
-      walk.cache_dir = ro.cache_dir;
-      walk.use_cache = ro.use_cache;
+    const bool aws_findings = o.findings_from.aws() && pol.vulnerabilities.enabled;
+    if (need_catalog || aws_findings) {
       Scanned s;
-      IG_ASSIGN(s.inventory, inventory::catalog(img, walk));
-      if (db) {
-        IG_ASSIGN(auto matched, scan::match(s.inventory, *db));
-        IG_ASSIGN(auto status, db->status());
-        db_built = status.built_at.empty() ? status.updated_at : status.built_at;
-        for (const auto& src : status.sources) db_sources.push_back(src.name);
+      if (need_catalog) {
+        attach_progress(img, global);
+        image::WalkOptions walk;
+        walk.cache_dir = ro.cache_dir;
+        walk.use_cache = ro.use_cache;
+        IG_ASSIGN(s.inventory, inventory::catalog(img, walk));
+      }
+      if (db || aws_findings) {
+        scan::MatchResult matched;
+        if (db) {
+          IG_ASSIGN(matched, scan::match(s.inventory, *db));
+        }
+        if (aws_findings) {
+          IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, o.image, img.digest));
+          for (const auto& n : found.notes) log::warn("{}", n);
+          matched.findings = engine_findings ? aws::merge_findings(std::move(matched.findings), "imagegate",
+                                                                   std::move(found.findings))
+                                             : std::move(found.findings);
+        }
+        vulndb::DatabaseStatus status;
+        if (db) {
+          IG_ASSIGN(status, db->status());
+          db_built = status.built_at.empty() ? status.updated_at : status.built_at;
+          for (const auto& src : status.sources) db_sources.push_back(src.name);
+        }
         auto gated = scan::apply_gate(std::move(matched.findings), gate);
         s.report.image_name = img.name;
         s.report.image_digest = img.digest;
@@ -331,13 +440,10 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
         s.report.findings = std::move(gated.findings);
         s.report.suppressed = std::move(gated.suppressed);
         s.report.warnings = matched.warnings;
-        for (auto& w : gated.warnings) {
-          bool vex_unused = std::any_of(vex_origins.begin(), vex_origins.end(), [&](const std::string& origin) {
-            return w.find("(" + origin + ") matched no finding") != std::string::npos;
-          });
-          if (!vex_unused) s.report.warnings.push_back(std::move(w));
+        for (auto& w : useful_warnings(std::move(gated.warnings), vex_origins)) {
+          s.report.warnings.push_back(std::move(w));
         }
-        if (o.format == "sarif" || !o.output_dir.empty()) IG_TRY(load_vulnerability_details(s.report, *db));
+        if (db && (o.format == "sarif" || !o.output_dir.empty())) IG_TRY(load_vulnerability_details(s.report, *db));
       }
       scanned = std::move(s);
     }
@@ -443,6 +549,7 @@ void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
                   "If the image has a valid verdict attestation signed by this public key (PEM or awskms://) for the "
                   "same digest and policy, newer than --max-age, print it and exit with its code; no other work");
   cmd->add_option("--max-age", o->max_age, "Oldest attested verdict --reuse-attestation takes (default 24h; s, m, h, d, w)");
+  o->findings_from.add_to(*cmd);
   o->image_opts.add_to(*cmd);
   cmd->callback([&global, &run, o] {
     run = [&global, o]() -> int {

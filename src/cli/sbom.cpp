@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/aws_findings.h"
 #include "cli/command.h"
 #include "cli/image_identity.h"
 #include "cli/output.h"
@@ -28,6 +29,9 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
     unsigned threads = 0;
     uint64_t max_layer_bytes = image::WalkLimits{}.max_layer_bytes;
     uint64_t max_entries = image::WalkLimits{}.max_entries;
+    std::string export_inspector;  // s3://bucket/prefix
+    std::string kms_key;
+    std::string export_timeout = "10m";
     ImageOptions image_opts;
   };
   auto opts = std::make_shared<Opts>();
@@ -48,10 +52,26 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-layer-entries", opts->max_entries, "Refuse layers with more tar entries than this")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--export-inspector", opts->export_inspector,
+                  "Have Amazon Inspector export the ECR image's SBOM to s3://BUCKET[/PREFIX] (under a fresh prefix) "
+                  "and print the object's s3:// URL; --format cyclonedx or spdx-json; docs/aws.md");
+  cmd->add_option("--kms-key", opts->kms_key, "KMS key ARN Inspector encrypts the export with (--export-inspector)");
+  cmd->add_option("--export-timeout", opts->export_timeout, "How long to wait for the export (default 10m)");
   opts->image_opts.add_to(*cmd);
   opts->image_opts.add_input_to(*cmd);
   cmd->callback([&global, &run, opts] {
     run = [&global, opts]() -> int {
+      if (!opts->export_inspector.empty()) {
+        auto urls = export_inspector_sbom(opts->image, opts->export_inspector,
+                                          opts->format == "table" ? "cyclonedx" : opts->format, opts->kms_key,
+                                          opts->export_timeout);
+        if (!urls) return report_error(urls.error());
+        std::string text;
+        for (const auto& u : *urls) text += u + "\n";
+        if (auto r = write_output(text, opts->output); !r) return report_error(r.error());
+        return 0;
+      }
+      if (!opts->kms_key.empty()) return report_error(Error{ErrorCode::usage, "--kms-key goes with --export-inspector"});
       auto format = report::parse_sbom_format(opts->format);
       if (!format) return report_error(format.error());
       auto input = opts->image_opts.image_input(opts->image);

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "aws/ecr_findings.h"
+#include "cli/aws_findings.h"
 #include "cli/command.h"
 #include "cli/image_identity.h"
 #include "cli/list_flags.h"
@@ -48,6 +50,7 @@ struct ScanOptions {
   bool skip_db_age_check = false;
   bool skip_db_update = false;  // accepted for Trivy users; imagegate never updates the database by itself
   std::vector<std::string> scanners;
+  FindingsFromOptions findings_from;
   ImageOptions image_opts;
 };
 
@@ -126,10 +129,35 @@ std::string render(const scan::ScanReport& report, const std::string& format, co
   return scan::write_table(report);
 }
 
+// --findings-from ecr|inspector: the AWS service's findings through the same
+// gate and writers; no image is read and no database is opened.
+Result<int> run_aws_scan(const ScanOptions& o, const std::string& input, const scan::GateOptions& gate) {
+  if (o.format == "cyclonedx") {
+    return fail(ErrorCode::usage,
+                "--format cyclonedx lists the image's packages, which only imagegate's own scan reads: use "
+                "--findings-from engine or both, or another --format");
+  }
+  IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, input, ""));
+  for (const auto& n : found.notes) log::warn("{}", n);
+  auto gated = scan::apply_gate(std::move(found.findings), gate);
+  scan::ScanReport report;
+  report.image_name = input;
+  report.image_digest = found.digest;
+  report.findings = std::move(gated.findings);
+  report.suppressed = std::move(gated.suppressed);
+  report.warnings = std::move(gated.warnings);
+  report.tool_version = IG_VERSION;
+  for (const auto& w : report.warnings) log::warn("{}", w);
+  IG_TRY(write_output(render(report, o.format, {}), o.output));
+  return report.findings.empty() ? 0 : o.exit_code;
+}
+
 Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   IG_TRY(check_scanners(o.scanners));
+  IG_TRY(o.findings_from.validate());
   IG_ASSIGN(auto input, o.image_opts.image_input(o.image));
   IG_ASSIGN(auto gate, gate_options(o));
+  if (!o.findings_from.engine()) return run_aws_scan(o, input, gate);
   int64_t max_age = 0;
   if (!o.skip_db_age_check) {
     IG_ASSIGN(max_age, scan::parse_max_age("--db-max-age", o.db_max_age));
@@ -154,6 +182,12 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   walk.use_cache = ro.use_cache;
   IG_ASSIGN(auto inv, inventory::catalog(img, walk));
   IG_ASSIGN(auto matched, scan::match(inv, *db));
+  if (o.findings_from.aws()) {
+    // Pinned to the digest just read, so both sources describe the same manifest.
+    IG_ASSIGN(auto found, fetch_aws_findings(o.findings_from, input, img.digest));
+    for (const auto& n : found.notes) log::warn("{}", n);
+    matched.findings = aws::merge_findings(std::move(matched.findings), "imagegate", std::move(found.findings));
+  }
   IG_ASSIGN(auto status, db->status());
   auto gated = scan::apply_gate(std::move(matched.findings), gate);
 
@@ -219,6 +253,7 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
                 "db pull` or `db import` when you choose)");
   cmd->add_option("--scanners", opts->scanners, "Accepted for Trivy users: only 'vuln' (the one scanner imagegate has)")
       ->allow_extra_args(false);
+  opts->findings_from.add_to(*cmd);
   opts->image_opts.add_to(*cmd);
   opts->image_opts.add_input_to(*cmd);
   cmd->callback([&global, &run, opts] {

@@ -61,6 +61,14 @@ struct Finding {
   bool kev = false;
   std::optional<double> epss;  // probability 0..1
   std::optional<double> epss_percentile;
+  // Who found it: "" for imagegate's own matcher alone, else "ecr", "inspector"
+  // or several joined by "+" ("imagegate+ecr") when --findings-from both
+  // found it more than once (aws/ecr_findings.h).
+  std::string source;
+  // From ECR enhanced scanning and Amazon Inspector: "YES", "NO" or "" when
+  // the source does not say; Inspector's own score (0..10), adjusted CVSS.
+  std::string exploit_available;
+  std::optional<double> inspector_score;
 };
 
 }  // namespace ig::scan

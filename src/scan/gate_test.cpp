@@ -143,6 +143,24 @@ TEST(Report, TableAndJson) {
   EXPECT_TRUE(j["findings"][0]["cvss"].is_null());
   EXPECT_EQ(j["summary"]["total"], 4);
   EXPECT_EQ(j["summary"]["unknown"], 1);
+  EXPECT_FALSE(j["findings"][0].contains("source"));  // the engine's own JSON is unchanged
+  EXPECT_EQ(table.find("SOURCE"), std::string::npos);
+}
+
+TEST(Report, SourcesShowWhenAnotherSourceTookPart) {
+  ScanReport rep;
+  rep.findings = sample();
+  rep.findings[1].source = "ecr";
+  rep.findings[1].exploit_available = "YES";
+  rep.findings[1].inspector_score = 9.1;
+  std::string table = write_table(rep);
+  EXPECT_NE(table.find("LIBRARY  VULNERABILITY  SOURCE"), std::string::npos) << table;
+  EXPECT_NE(table.find("imagegate"), std::string::npos) << table;  // an unsourced finding is the engine's
+  auto j = scan_to_json(rep);
+  EXPECT_EQ(j["findings"][1]["source"], "ecr");
+  EXPECT_EQ(j["findings"][1]["exploit_available"], "YES");
+  EXPECT_DOUBLE_EQ(j["findings"][1]["inspector_score"].get<double>(), 9.1);
+  EXPECT_FALSE(j["findings"][0].contains("source"));
 }
 
 TEST(Report, TruncateKeepsUtf8Whole) {

@@ -65,6 +65,10 @@ nlohmann::json finding_json(const Finding& f) {
       {"epss", f.epss ? nlohmann::json{{"score", *f.epss}, {"percentile", optional_number(f.epss_percentile)}}
                       : nlohmann::json()},
   };
+  // Only findings from another source carry these, so the engine's JSON is unchanged.
+  if (!f.source.empty()) j["source"] = f.source;
+  if (!f.exploit_available.empty()) j["exploit_available"] = f.exploit_available;
+  if (f.inspector_score) j["inspector_score"] = *f.inspector_score;
   return j;
 }
 

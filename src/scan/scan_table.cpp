@@ -64,10 +64,14 @@ std::string write_table(const ScanReport& r) {
     out += fmt::format("{}\n{}\n{}\n\n", target, std::string(target.size(), '='), summary_line(copy));
     std::vector<std::vector<std::string>> rows = {
         {"LIBRARY", "VULNERABILITY", "SEVERITY", "STATUS", "INSTALLED", "FIXED", "TITLE"}};
+    // A SOURCE column only when another source than imagegate's matcher took part.
+    bool sourced = std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) { return !f.source.empty(); });
+    if (sourced) rows.front().insert(rows.front().begin() + 2, "SOURCE");
     for (const Finding* f : list) {
       rows.push_back({f->package_name, f->vulnerability_id + (f->kev ? " (KEV)" : ""), severity_name(f->severity),
                       f->status, f->package_version, join(f->fixed_versions, ", "),
                       truncate_text(f->title, k_title_width)});
+      if (sourced) rows.back().insert(rows.back().begin() + 2, f->source.empty() ? "imagegate" : f->source);
     }
     out += render(rows) + "\n";
   }
