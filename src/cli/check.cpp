@@ -282,6 +282,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   report.image_name = img.name;
   report.image_digest = img.digest;
   if (img.reference) report.repository = img.reference->name();
+  report.tag = identity_of(img).tag;
   report.policy_source = pol.source;
   report.policy_digest = sha256_digest(applied);
   report.checked_on = scan::utc_today();
