@@ -1,7 +1,5 @@
-// AWS KMS over its JSON 1.1 protocol, signed with SigV4.
+// AWS KMS over its JSON 1.1 protocol, through the shared client.
 #include "aws/kms.h"
-
-#include <curl/curl.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,74 +13,16 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t k_max_response = 1u << 20;
-constexpr long k_timeout_seconds = 60;
-
-struct HttpResult {
-  long status = 0;
-  std::string body;
-};
-
-size_t collect(char* data, size_t size, size_t n, void* user) {
-  auto* out = static_cast<std::string*>(user);
-  if (out->size() + size * n > k_max_response) return 0;  // aborts the transfer
-  out->append(data, size * n);
-  return size * n;
+Result<Client> client_for(const KmsKeyRef& key, std::shared_ptr<CredentialSource> creds) {
+  return Client::make_at(k_kms, key.endpoint, key.region, std::move(creds));
 }
 
-// The host[:port] part of an endpoint URL, for the signed Host header.
-std::string host_of(const std::string& endpoint) {
-  auto start = endpoint.find("://");
-  std::string rest = start == std::string::npos ? endpoint : endpoint.substr(start + 3);
-  return rest.substr(0, rest.find('/'));
-}
-
-Result<HttpResult> post(const std::string& url, const std::vector<std::string>& headers, const std::string& body) {
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return fail(ErrorCode::internal, "curl_easy_init failed");
-  curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-  std::unique_ptr<curl_slist, void (*)(curl_slist*)> guard(list, &curl_slist_free_all);
-  HttpResult r;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &collect);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, k_timeout_seconds);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  CURLcode rc = curl_easy_perform(curl.get());
-  if (rc != CURLE_OK) {
-    return fail(ErrorCode::network, "AWS KMS at {} is unreachable: {}; check AWS_REGION / AWS_ENDPOINT_URL_KMS and the "
-                "network", url, curl_easy_strerror(rc));
-  }
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &r.status);
+Result<json> call(const KmsKeyRef& key, std::shared_ptr<CredentialSource> creds, std::string_view action,
+                  const json& request) {
+  IG_ASSIGN(Client client, client_for(key, std::move(creds)));
+  auto r = client.json_call(action, request);
+  if (!r) return fail(r.error().with_context(fmt::format("KMS key {}", key.key_id)));
   return r;
-}
-
-Result<json> call(const KmsKeyRef& key, const Credentials& creds, std::string_view action, const json& request) {
-  SignableRequest req;
-  req.host = host_of(key.endpoint);
-  req.body = request.dump();
-  std::string target = "TrentService." + std::string(action);
-  req.headers = {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", target}};
-  Signature sig = sign_v4(req, creds, key.region, "kms", amz_date(std::chrono::system_clock::now()));
-  std::vector<std::string> headers{"Content-Type: application/x-amz-json-1.1", "X-Amz-Target: " + target};
-  for (const auto& [k, v] : sig.headers_to_add) headers.push_back(k + ": " + v);
-  IG_ASSIGN(HttpResult r, post(key.endpoint + "/", headers, req.body));
-  json body = json::parse(r.body, nullptr, false);
-  if (r.status != 200) {
-    std::string type = body.is_object() ? body.value("__type", "") : "";
-    type = type.substr(type.find('#') + 1);
-    std::string msg = body.is_object() ? body.value("message", body.value("Message", "")) : "";
-    ErrorCode code = r.status >= 500 ? ErrorCode::network : ErrorCode::usage;
-    if (type == "NotFoundException") code = ErrorCode::not_found;
-    return fail(code, "AWS KMS {} for key {} failed (HTTP {} {}): {}", action, key.key_id, r.status,
-                type.empty() ? "error" : type, msg.empty() ? r.body.substr(0, 200) : msg);
-  }
-  if (!body.is_object()) return fail(ErrorCode::network, "AWS KMS {} returned a body that is not JSON", action);
-  return body;
 }
 
 Result<std::string> b64_field(const json& j, const char* key, std::string_view action) {
@@ -113,7 +53,7 @@ Result<KmsKeyRef> parse_kms_ref(std::string_view ref) {
     for (int i = 0; i < 3 && pos != std::string::npos; ++i) pos = k.key_id.find(':', pos + 1);
     if (pos != std::string::npos) k.region = k.key_id.substr(pos + 1, k.key_id.find(':', pos + 1) - pos - 1);
   }
-  if (k.region.empty()) k.region = region_from_env();
+  if (k.region.empty()) k.region = default_region();
   if (k.region.empty()) {
     return fail(ErrorCode::usage, "no AWS region for KMS key '{}': use a key ARN or set AWS_REGION", k.key_id);
   }
@@ -121,13 +61,14 @@ Result<KmsKeyRef> parse_kms_ref(std::string_view ref) {
     bool loopback = host.rfind("localhost", 0) == 0 || host.rfind("127.", 0) == 0 || host.rfind("[::1]", 0) == 0;
     k.endpoint = (loopback ? "http://" : "https://") + host;
   } else {
-    k.endpoint = endpoint_for("kms", k.region);
+    IG_ASSIGN(Client c, Client::make(k_kms, k.region, nullptr));
+    k.endpoint = c.endpoint();
   }
   return k;
 }
 
-Result<KmsPublicKey> kms_get_public_key(const KmsKeyRef& key, const Credentials& creds) {
-  IG_ASSIGN(json j, call(key, creds, "GetPublicKey", json{{"KeyId", key.key_id}}));
+Result<KmsPublicKey> kms_get_public_key(const KmsKeyRef& key, std::shared_ptr<CredentialSource> creds) {
+  IG_ASSIGN(json j, call(key, std::move(creds), "GetPublicKey", json{{"KeyId", key.key_id}}));
   KmsPublicKey out;
   IG_ASSIGN(out.der, b64_field(j, "PublicKey", "GetPublicKey"));
   out.key_spec = j.value("KeySpec", j.value("CustomerMasterKeySpec", ""));
@@ -143,7 +84,7 @@ Result<KmsPublicKey> kms_get_public_key(const KmsKeyRef& key, const Credentials&
   return out;
 }
 
-Result<std::string> kms_sign(const KmsKeyRef& key, const Credentials& creds, std::string_view message,
+Result<std::string> kms_sign(const KmsKeyRef& key, std::shared_ptr<CredentialSource> creds, std::string_view message,
                              std::string_view algorithm) {
   // KMS takes at most 4096 bytes of RAW message; larger ones go as a digest.
   constexpr size_t k_max_raw = 4096;
@@ -159,7 +100,7 @@ Result<std::string> kms_sign(const KmsKeyRef& key, const Credentials& creds, std
     req["MessageType"] = "DIGEST";
     req["Message"] = base64_encode(raw);
   }
-  IG_ASSIGN(json j, call(key, creds, "Sign", req));
+  IG_ASSIGN(json j, call(key, std::move(creds), "Sign", req));
   return b64_field(j, "Signature", "Sign");
 }
 

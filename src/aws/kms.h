@@ -6,14 +6,17 @@
 //   awskms:///alias/name  or  awskms:///<key id>             (region from AWS_REGION)
 //   awskms://HOST[:PORT]/<key id or ARN>                     (explicit endpoint)
 //
-// Credentials and endpoints come from the environment (see aws/sigv4.h).
+// Credentials come from a CredentialSource (normally the default chain) and
+// endpoints from the environment, as for every AWS service (aws/client.h).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "aws/sigv4.h"
+#include <memory>
+
+#include "aws/client.h"
 #include "util/error.h"
 
 namespace ig::aws {
@@ -41,12 +44,12 @@ struct KmsPublicKey {
 
 // GetPublicKey. Errors: not_found (no such key), usage (credentials refused,
 // wrong key usage), network.
-Result<KmsPublicKey> kms_get_public_key(const KmsKeyRef& key, const Credentials& creds);
+Result<KmsPublicKey> kms_get_public_key(const KmsKeyRef& key, std::shared_ptr<CredentialSource> creds);
 
 // Sign over `message` with `algorithm` ("ECDSA_SHA_256", ...): RAW for small
 // messages, else the message's SHA-256 digest as DIGEST. Returns the raw
 // signature (DER for ECDSA).
-Result<std::string> kms_sign(const KmsKeyRef& key, const Credentials& creds, std::string_view message,
+Result<std::string> kms_sign(const KmsKeyRef& key, std::shared_ptr<CredentialSource> creds, std::string_view message,
                              std::string_view algorithm);
 
 // The signing algorithm imagegate uses for a key spec (SHA-256 family, as

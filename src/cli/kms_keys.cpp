@@ -11,14 +11,14 @@ namespace {
 
 struct KmsKey {
   aws::KmsKeyRef ref;
-  aws::Credentials creds;
+  std::shared_ptr<aws::CredentialSource> creds;
   aws::KmsPublicKey pub;
 };
 
 Result<KmsKey> fetch(const std::string& ref) {
   KmsKey k;
   IG_ASSIGN(k.ref, aws::parse_kms_ref(ref));
-  IG_ASSIGN(k.creds, aws::credentials_from_env());
+  k.creds = aws::default_credentials();
   IG_ASSIGN(k.pub, aws::kms_get_public_key(k.ref, k.creds));
   return k;
 }
