@@ -1,5 +1,9 @@
 #include "aws/events.h"
 
+#include <fmt/format.h>
+
+#include "aws/client.h"
+
 namespace ig::aws {
 
 namespace {
@@ -64,6 +68,32 @@ Result<nlohmann::json> verdict_event_entry(std::string_view verdict_json, std::s
   nlohmann::json entry{{"Source", k_event_source}, {"DetailType", k_event_detail_type}, {"Detail", detail}};
   if (!bus.empty() && bus != "default") entry["EventBusName"] = bus;
   return entry;
+}
+
+Result<std::string> put_event(const Client& events, const nlohmann::json& entry) {
+  std::string bus = entry.contains("EventBusName") ? entry["EventBusName"].get<std::string>() : "default";
+  auto where = fmt::format("sending the verdict to EventBridge bus {}", bus);
+  auto answer = events.json_call("PutEvents", {{"Entries", nlohmann::json::array({entry})}});
+  if (!answer) return fail(answer.error().with_context(where));
+  // Read defensively: a malformed answer is a failed delivery, not a crash.
+  nlohmann::json first = nlohmann::json::object();
+  if (answer->contains("Entries") && (*answer)["Entries"].is_array() && !(*answer)["Entries"].empty() &&
+      (*answer)["Entries"][0].is_object()) {
+    first = (*answer)["Entries"][0];
+  }
+  auto text = [&](const char* k, const char* fallback) {
+    return first.contains(k) && first[k].is_string() ? first[k].get<std::string>() : std::string(fallback);
+  };
+  bool failed = answer->contains("FailedEntryCount") && (*answer)["FailedEntryCount"].is_number() &&
+                (*answer)["FailedEntryCount"].get<double>() > 0;
+  std::string id = text("EventId", "");
+  if (failed || id.empty()) {
+    std::string code = text("ErrorCode", "unknown");
+    return fail(ErrorCode::network, "{}: the entry was refused: {}: {}{}", where, code,
+                text("ErrorMessage", "no message"),
+                code == "AccessDeniedException" ? "; allow events:PutEvents on the bus" : "");
+  }
+  return id;
 }
 
 }  // namespace ig::aws

@@ -5,6 +5,10 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "aws/client.h"
+#include "aws/aws_error.h"
 
 namespace ig::aws {
 
@@ -169,6 +173,74 @@ std::string log_stream_name(std::string_view image_label, std::string_view kind)
     name = pieces.front() + "/" + std::string(kind);
   }
   return name;
+}
+
+namespace {
+
+// A JSON 1.1 call whose "already exists" answer is success.
+Result<void> create_if_missing(const Client& logs, std::string_view operation, const nlohmann::json& body) {
+  HttpRequest req;
+  req.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                 {"X-Amz-Target", logs.service().json_target_prefix + "." + std::string(operation)}};
+  req.body = body.dump();
+  IG_ASSIGN(HttpResponse r, logs.send(std::move(req)));
+  if (r.status >= 200 && r.status < 300) return {};
+  if (parse_aws_error(r.header("x-amzn-errortype"), r.body).code == "ResourceAlreadyExistsException") return {};
+  return fail(logs.error_for(operation, r));
+}
+
+}  // namespace
+
+Result<void> ensure_log_stream(const Client& logs, const std::string& group, const std::string& stream,
+                               bool create_group) {
+  auto where = fmt::format("CloudWatch Logs group {} stream {}", group, stream);
+  if (create_group) {
+    auto made = create_if_missing(logs, "CreateLogGroup", {{"logGroupName", group}});
+    if (!made) return fail(made.error().with_context(where));
+  }
+  auto made = create_if_missing(logs, "CreateLogStream", {{"logGroupName", group}, {"logStreamName", stream}});
+  if (!made) {
+    Error e = made.error().with_context(where);
+    if (!create_group && e.message.find("ResourceNotFoundException") != std::string::npos) {
+      e.message += "; create the log group, or pass --cloudwatch-create-log-group";
+    }
+    return fail(e);
+  }
+  return {};
+}
+
+Result<void> put_log_batches(const Client& logs, const std::string& group, const std::string& stream,
+                             const std::vector<std::vector<LogEvent>>& batches) {
+  auto where = fmt::format("CloudWatch Logs group {} stream {}", group, stream);
+  for (const auto& batch : batches) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : batch) events.push_back({{"timestamp", e.timestamp_ms}, {"message", e.message}});
+    auto answer = logs.json_call("PutLogEvents",
+                                 {{"logGroupName", group}, {"logStreamName", stream}, {"logEvents", std::move(events)}});
+    if (!answer) return fail(answer.error().with_context(where));
+    // Events outside the accepted time window are dropped with a 200.
+    if (answer->contains("rejectedLogEventsInfo")) {
+      return fail(ErrorCode::network,
+                  "{}: PutLogEvents rejected events ({}); check the system clock and the group's retention", where,
+                  (*answer)["rejectedLogEventsInfo"].dump());
+    }
+  }
+  return {};
+}
+
+Result<LogUploadStats> upload_report(const Client& logs, const std::string& group, const std::string& stream,
+                                     std::string_view text, std::string_view run_id, int64_t timestamp_ms,
+                                     bool create_group) {
+  IG_TRY(ensure_log_stream(logs, group, stream, create_group));
+  auto batches = plan_batches(report_events(text, run_id, timestamp_ms));
+  IG_TRY(put_log_batches(logs, group, stream, batches));
+  LogUploadStats stats;
+  stats.calls = batches.size();
+  for (const auto& b : batches) {
+    stats.events += b.size();
+    stats.bytes += batch_bytes(b);
+  }
+  return stats;
 }
 
 }  // namespace ig::aws

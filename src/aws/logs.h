@@ -94,4 +94,16 @@ Result<void> ensure_log_stream(const Client& logs, const std::string& group, con
 Result<void> put_log_batches(const Client& logs, const std::string& group, const std::string& stream,
                              const std::vector<std::vector<LogEvent>>& batches);
 
+struct LogUploadStats {
+  size_t events = 0;
+  size_t calls = 0;  // PutLogEvents calls
+  size_t bytes = 0;  // as CloudWatch counts them
+};
+
+// One report into its stream: ensure_log_stream, report_events at
+// `timestamp_ms`, plan_batches, put_log_batches.
+Result<LogUploadStats> upload_report(const Client& logs, const std::string& group, const std::string& stream,
+                                     std::string_view text, std::string_view run_id, int64_t timestamp_ms,
+                                     bool create_group);
+
 }  // namespace ig::aws

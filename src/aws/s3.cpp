@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "aws/client.h"
 #include "aws/sigv4.h"
+#include "util/digest.h"
 
 namespace ig::aws {
 
@@ -138,6 +140,91 @@ std::string complete_multipart_body(const std::vector<std::string>& etags) {
   }
   body += "</CompleteMultipartUpload>";
   return body;
+}
+
+namespace {
+
+std::string hex_sha256(std::string_view body) {
+  std::string d = sha256_digest(body);
+  return d.substr(d.find(':') + 1);
+}
+
+// One signed S3 request; a non-2xx answer becomes the client's error for
+// `operation`, with the object named.
+Result<HttpResponse> s3_call(const Client& s3, HttpRequest req, std::string_view operation, std::string_view where) {
+  // S3 wants the payload's hash in a header, signed with the rest.
+  req.headers.emplace_back("x-amz-content-sha256", hex_sha256(req.body));
+  IG_ASSIGN(HttpResponse r, s3.send(std::move(req)));
+  if (r.status < 200 || r.status >= 300) return fail(s3.error_for(operation, r).with_context(std::string(where)));
+  return r;
+}
+
+}  // namespace
+
+Result<void> s3_put(const Client& s3, const std::string& bucket, const std::string& key, std::string_view body,
+                    const S3PutOptions& o) {
+  const std::string where = fmt::format("writing s3://{}/{}", bucket, key);
+  const std::string path = s3_path(bucket, key);
+  auto object_headers = sse_headers(o.kms_key);
+  object_headers.emplace_back("Content-Type", o.content_type);
+  if (body.size() <= o.multipart_threshold) {
+    HttpRequest req;
+    req.method = "PUT";
+    req.path = path;
+    req.headers = object_headers;
+    req.body = std::string(body);
+    IG_TRY(s3_call(s3, std::move(req), "PutObject", where));
+    return {};
+  }
+  // Encryption and type are set when the upload is created; parts carry
+  // only their bytes.
+  HttpRequest create;
+  create.method = "POST";
+  create.path = path;
+  create.query = {{"uploads", ""}};
+  create.headers = object_headers;
+  IG_ASSIGN(HttpResponse created, s3_call(s3, std::move(create), "CreateMultipartUpload", where));
+  std::string upload_id = xml_text(created.body, "UploadId");
+  if (upload_id.empty()) {
+    return fail(ErrorCode::network, "{}: CreateMultipartUpload answered without an UploadId", where);
+  }
+  auto upload = [&]() -> Result<void> {
+    std::vector<std::string> etags;
+    for (const auto& part : plan_parts(body.size(), o.part_size)) {
+      HttpRequest put;
+      put.method = "PUT";
+      put.path = path;
+      put.query = {{"partNumber", std::to_string(part.number)}, {"uploadId", upload_id}};
+      put.body = std::string(body.substr(part.offset, part.size));
+      IG_ASSIGN(HttpResponse r, s3_call(s3, std::move(put), "UploadPart", where));
+      std::string etag = r.header("etag");
+      if (etag.empty()) return fail(ErrorCode::network, "{}: UploadPart {} answered without an ETag", where, part.number);
+      etags.push_back(std::move(etag));
+    }
+    HttpRequest done;
+    done.method = "POST";
+    done.path = path;
+    done.query = {{"uploadId", upload_id}};
+    done.headers = {{"Content-Type", "application/xml"}};
+    done.body = complete_multipart_body(etags);
+    IG_ASSIGN(HttpResponse r, s3_call(s3, std::move(done), "CompleteMultipartUpload", where));
+    // CompleteMultipartUpload can fail with 200 and an <Error> body.
+    if (r.body.find("<Error>") != std::string::npos) {
+      return fail(ErrorCode::network, "{}: CompleteMultipartUpload failed: {} {}", where, xml_text(r.body, "Code"),
+                  xml_text(r.body, "Message"));
+    }
+    return {};
+  };
+  auto uploaded = upload();
+  if (!uploaded) {
+    // Parts of an unfinished upload are stored (and billed) until aborted.
+    HttpRequest abort;
+    abort.method = "DELETE";
+    abort.path = path;
+    abort.query = {{"uploadId", upload_id}};
+    (void)s3_call(s3, std::move(abort), "AbortMultipartUpload", where);
+  }
+  return uploaded;
 }
 
 }  // namespace ig::aws

@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "aws/client.h"
 #include "aws/logs.h"
+#include "aws/s3.h"
 #include "scan/report.h"
 
 namespace ig::aws {
@@ -114,6 +116,17 @@ std::string sns_message(const policy::CheckReport& r) {
   std::string text = notification_text(r);
   nlohmann::json msg{{"default", text}, {"email", text}, {"https", chatbot_notification(r)}};
   return msg.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::string> sns_publish(const Client& sns, const std::string& topic_arn, const std::string& subject,
+                                const std::string& message) {
+  auto answer = sns.query_call("Publish", "2010-03-31",
+                               {{"TopicArn", topic_arn},
+                                {"Subject", subject},
+                                {"Message", message},
+                                {"MessageStructure", "json"}});
+  if (!answer) return fail(answer.error().with_context("publishing to SNS topic " + topic_arn));
+  return xml_text(*answer, "MessageId");
 }
 
 }  // namespace ig::aws
