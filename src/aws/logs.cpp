@@ -193,7 +193,7 @@ Result<void> create_if_missing(const Client& logs, std::string_view operation, c
 
 Result<void> ensure_log_stream(const Client& logs, const std::string& group, const std::string& stream,
                                bool create_group) {
-  auto where = fmt::format("CloudWatch Logs group {} stream {}", group, stream);
+  auto where = fmt::format("log stream {}", stream);
   if (create_group) {
     auto made = create_if_missing(logs, "CreateLogGroup", {{"logGroupName", group}});
     if (!made) return fail(made.error().with_context(where));
@@ -211,7 +211,7 @@ Result<void> ensure_log_stream(const Client& logs, const std::string& group, con
 
 Result<void> put_log_batches(const Client& logs, const std::string& group, const std::string& stream,
                              const std::vector<std::vector<LogEvent>>& batches) {
-  auto where = fmt::format("CloudWatch Logs group {} stream {}", group, stream);
+  auto where = fmt::format("log stream {}", stream);
   for (const auto& batch : batches) {
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : batch) events.push_back({{"timestamp", e.timestamp_ms}, {"message", e.message}});

@@ -70,14 +70,17 @@ std::string image_label(std::string_view repository, std::string_view tag, std::
     auto slash = repository.find('/');
     repo = std::string(slash == std::string_view::npos ? repository : repository.substr(slash + 1));
   } else {
-    // oci:/path/layout:tag and the like: the name without its scheme, the
-    // tag that follows it dropped (it comes back below).
+    // oci:/path/layout:tag and the like: the last path component, without
+    // the scheme and the tag (it comes back below); a folder name is what
+    // tells local images apart, the absolute path would only leak the
+    // build machine's layout into the bucket.
     std::string_view n = image_name;
     if (auto colon = n.find(':'); colon != std::string_view::npos && n.substr(0, colon).find('/') == std::string_view::npos) {
       n = n.substr(colon + 1);
     }
     if (!tag.empty() && n.ends_with(":" + std::string(tag))) n.remove_suffix(tag.size() + 1);
     repo = trim_slashes(n);
+    if (auto slash = repo.rfind('/'); slash != std::string::npos) repo = repo.substr(slash + 1);
     for (auto& c : repo) {
       if (c == ':' || c == '@') c = '_';
     }

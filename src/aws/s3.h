@@ -39,7 +39,8 @@ std::string scan_timestamp(std::chrono::system_clock::time_point t);
 // path without the registry host ("team/app" of
 // "123.dkr.ecr.us-east-1.amazonaws.com/team/app"), the tag, or for an image
 // named by digest "sha256-<first 12 hex>". Inputs that are not from a
-// registry use the image's name with '/' and ':' kept out of the tag part.
+// registry use the last component of their path ("image_latest" for
+// oci:/build/example/image:latest).
 std::string image_label(std::string_view repository, std::string_view tag, std::string_view image_name,
                         std::string_view digest);
 

@@ -41,9 +41,9 @@ TEST(S3Layout, ImageLabelIsRepositoryUnderscoreTag) {
   EXPECT_EQ(image_label("localhost:5000/app", "", "localhost:5000/app@sha256:0123456789abcdef",
                         "sha256:0123456789abcdef"),
             "app_sha256-0123456789ab");
-  EXPECT_EQ(image_label("", "v2", "oci:/work/layout:v2", "sha256:ff"), "work/layout_v2");
+  EXPECT_EQ(image_label("", "v2", "oci:/work/layout:v2", "sha256:ff"), "layout_v2");
   EXPECT_EQ(image_label("", "", "docker-archive:/tmp/a.tar", "sha256:0123456789abcdef00"),
-            "tmp/a.tar_sha256-0123456789ab");
+            "a.tar_sha256-0123456789ab");
 }
 
 TEST(S3Multipart, PartsCoverTheObjectInOrder) {

@@ -71,7 +71,8 @@ class LogsSink final : public policy::Sink {
     std::string label = label_of(*r.report);
     for (auto [kind, text] : {std::pair<const char*, const std::string*>{"verdict", &r.verdict_json},
                               {"summary", &r.summary},
-                              {"findings", &r.findings_json}}) {
+                              {"findings", &r.findings_json},
+                              {"sbom", &r.sbom_json}}) {
       if (text->empty()) continue;
       IG_TRY(upload_report(client_, group_, log_stream_name(label, kind), *text, run, ms, create_group_));
     }

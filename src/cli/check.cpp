@@ -450,7 +450,7 @@ void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
                   "s3://BUCKET/PREFIX/<repository>_<tag>/<YYYYMMDDTHHMMSSZ>/ (docs/aws.md)");
   cmd->add_option("--s3-kms-key", o->aws_sinks.s3_kms_key, "Encrypt the --s3-output objects with this KMS key (SSE-KMS)");
   cmd->add_option("--cloudwatch-log-group", o->aws_sinks.log_group,
-                  "Write the verdict, summary and findings to this CloudWatch Logs group, a stream per image and kind");
+                  "Write the verdict, summary, findings and SBOM to this CloudWatch Logs group, a stream per image and kind");
   cmd->add_flag("--cloudwatch-create-log-group", o->aws_sinks.create_log_group,
                 "Create the --cloudwatch-log-group when it does not exist");
   cmd->add_option("--sns-topic", o->aws_sinks.sns_topic,
