@@ -85,7 +85,10 @@ std::vector<LogEvent> report_events(std::string_view text, std::string_view run_
   std::vector<std::string> pieces;
   for (;;) {
     size_t marker = part_marker(run_id, count, count).size();
-    size_t room = max_event_bytes - k_logs_event_overhead - marker;
+    // Never below one 4-byte character, whatever a caller asks for.
+    size_t room = std::max<size_t>(4, max_event_bytes > k_logs_event_overhead + marker
+                                          ? max_event_bytes - k_logs_event_overhead - marker
+                                          : 0);
     pieces = split_utf8(valid, room);
     if (pieces.empty()) pieces.emplace_back();
     if (digits(pieces.size()) <= digits(count)) break;
