@@ -70,30 +70,33 @@ Result<nlohmann::json> verdict_event_entry(std::string_view verdict_json, std::s
   return entry;
 }
 
-Result<std::string> put_event(const Client& events, const nlohmann::json& entry) {
-  std::string bus = entry.contains("EventBusName") ? entry["EventBusName"].get<std::string>() : "default";
-  auto where = fmt::format("sending the verdict to EventBridge bus {}", bus);
-  auto answer = events.json_call("PutEvents", {{"Entries", nlohmann::json::array({entry})}});
-  if (!answer) return fail(answer.error().with_context(where));
+Result<std::string> put_events_result(const nlohmann::json& answer, std::string_view bus) {
   // Read defensively: a malformed answer is a failed delivery, not a crash.
   nlohmann::json first = nlohmann::json::object();
-  if (answer->contains("Entries") && (*answer)["Entries"].is_array() && !(*answer)["Entries"].empty() &&
-      (*answer)["Entries"][0].is_object()) {
-    first = (*answer)["Entries"][0];
+  if (answer.is_object() && answer.contains("Entries") && answer["Entries"].is_array() &&
+      !answer["Entries"].empty() && answer["Entries"][0].is_object()) {
+    first = answer["Entries"][0];
   }
   auto text = [&](const char* k, const char* fallback) {
     return first.contains(k) && first[k].is_string() ? first[k].get<std::string>() : std::string(fallback);
   };
-  bool failed = answer->contains("FailedEntryCount") && (*answer)["FailedEntryCount"].is_number() &&
-                (*answer)["FailedEntryCount"].get<double>() > 0;
+  bool failed = answer.is_object() && answer.contains("FailedEntryCount") && answer["FailedEntryCount"].is_number() &&
+                answer["FailedEntryCount"].get<double>() > 0;
   std::string id = text("EventId", "");
   if (failed || id.empty()) {
     std::string code = text("ErrorCode", "unknown");
-    return fail(ErrorCode::network, "{}: the entry was refused: {}: {}{}", where, code,
-                text("ErrorMessage", "no message"),
-                code == "AccessDeniedException" ? "; allow events:PutEvents on the bus" : "");
+    return fail(ErrorCode::network, "sending the verdict to EventBridge bus {}: the entry was refused: {}: {}{}", bus,
+                code, text("ErrorMessage", "no message"),
+                code.find("AccessDenied") != std::string::npos ? "; allow events:PutEvents on the bus" : "");
   }
   return id;
+}
+
+Result<std::string> put_event(const Client& events, const nlohmann::json& entry) {
+  std::string bus = entry.contains("EventBusName") ? entry["EventBusName"].get<std::string>() : "default";
+  auto answer = events.json_call("PutEvents", {{"Entries", nlohmann::json::array({entry})}});
+  if (!answer) return fail(answer.error().with_context("sending the verdict to EventBridge bus " + bus));
+  return put_events_result(*answer, bus);
 }
 
 }  // namespace ig::aws

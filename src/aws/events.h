@@ -37,6 +37,11 @@ Result<std::string> event_detail(std::string_view verdict_json, size_t max_bytes
 // out when `bus` is "" or "default", the account's default bus).
 Result<nlohmann::json> verdict_event_entry(std::string_view verdict_json, std::string_view bus);
 
+// The EventId of a PutEvents answer for one entry; a failed entry
+// (FailedEntryCount above 0, or no EventId) is a network error naming its
+// ErrorCode and ErrorMessage, and events:PutEvents for AccessDenied.
+Result<std::string> put_events_result(const nlohmann::json& answer, std::string_view bus);
+
 // PutEvents with one entry. A failed entry (FailedEntryCount) is an error
 // naming its ErrorCode and ErrorMessage; AccessDenied names events:PutEvents.
 Result<std::string> put_event(const Client& events, const nlohmann::json& entry);

@@ -123,6 +123,8 @@ expect_fail 3 "--cloudwatch-create-log-group" "$IMAGEGATE" check --cloudwatch-lo
 "$IMAGEGATE" check --cloudwatch-log-group /made/here --cloudwatch-create-log-group "$IMAGE" >/dev/null || rc=$?
 expect_fail 21 "warning: publishing to SNS topic arn:aws:sns:us-east-1:123456789012:gone" \
   "$IMAGEGATE" check --sns-topic arn:aws:sns:us-east-1:123456789012:gone "$IMAGE"
+expect_fail 21 "warning: sending the verdict to EventBridge bus nosuchbus" \
+  "$IMAGEGATE" check --eventbridge-bus nosuchbus "$IMAGE"
 expect_fail 2 "s3://BUCKET" "$IMAGEGATE" check --s3-output scan-logs/x "$IMAGE"
 expect_fail 2 "not a topic ARN" "$IMAGEGATE" check --sns-topic image-alerts "$IMAGE"
 expect_fail 2 "--s3-output" "$IMAGEGATE" check --s3-kms-key alias/x "$IMAGE"
