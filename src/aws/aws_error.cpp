@@ -126,3 +126,9 @@ std::string fix_for(std::string_view code, std::string_view signing_name, std::s
 }
 
 }  // namespace ig::aws
+
+namespace ig::aws {
+
+std::string xml_text(std::string_view xml, std::string_view tag) { return xml_element(xml, tag); }
+
+}  // namespace ig::aws

@@ -32,3 +32,11 @@ std::string fix_for(std::string_view code, std::string_view signing_name, std::s
                     std::string_view credential_source);
 
 }  // namespace ig::aws
+
+namespace ig::aws {
+
+// The text of the first <tag>…</tag> in `xml` with entities decoded, or ""
+// (enough for the flat answers of the query protocol: STS, SNS).
+std::string xml_text(std::string_view xml, std::string_view tag);
+
+}  // namespace ig::aws

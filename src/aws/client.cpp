@@ -161,7 +161,11 @@ Result<HttpResponse> Client::send(HttpRequest req) const {
     sreq.query = req.query;
     sreq.headers = req.headers;
     sreq.body = req.body;
-    Signature sig = sign_v4(sreq, *creds, region_, service_.signing_name, amz_date(std::chrono::system_clock::now()));
+    // Empty credentials send the request unsigned (STS AssumeRoleWithWebIdentity).
+    Signature sig;
+    if (!creds->access_key_id.empty()) {
+      sig = sign_v4(sreq, *creds, region_, service_.signing_name, amz_date(std::chrono::system_clock::now()));
+    }
     image::HttpRequest h;
     h.method = req.method;
     h.url = url;

@@ -1,10 +1,15 @@
 // The shared config/credentials files and the default credential chain.
 #include "aws/credentials.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
 
+#include <fmt/ranges.h>
+
+#include "aws/credential_providers.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -243,6 +248,115 @@ std::shared_ptr<CredentialSource> static_credentials(Credentials c) {
 
 namespace {
 
+using SourcePtr = std::shared_ptr<CredentialSource>;
+
+Credentials static_keys(const ProfileSection& p) {
+  return {value_of(p, "aws_access_key_id"), value_of(p, "aws_secret_access_key"), value_of(p, "aws_session_token")};
+}
+
+Result<int> duration_of(const ProfileSection& p, const std::string& name) {
+  std::string d = value_of(p, "duration_seconds");
+  if (d.empty()) return 0;
+  int v = 0;
+  auto [ptr, ec] = std::from_chars(d.data(), d.data() + d.size(), v);
+  if (ec != std::errc() || ptr != d.data() + d.size() || v < 900 || v > 43200) {
+    return fail(ErrorCode::usage, "profile {}: duration_seconds '{}' must be a number of seconds from 900 to 43200",
+                name, d);
+  }
+  return v;
+}
+
+// The source a profile configures; null when it configures none.
+Result<SourcePtr> profile_source(const SharedConfig& cfg, const std::string& name, std::vector<std::string>& chain) {
+  auto it = cfg.profiles.find(name);
+  if (it == cfg.profiles.end()) return SourcePtr();
+  if (std::find(chain.begin(), chain.end(), name) != chain.end()) {
+    return fail(ErrorCode::usage, "profile {}: source_profile loops back to it ({}); fix ~/.aws/config", name,
+                fmt::join(chain, " -> "));
+  }
+  chain.push_back(name);
+  const ProfileSection& p = it->second;
+  std::string role_arn = value_of(p, "role_arn");
+  if (!role_arn.empty()) {
+    if (!value_of(p, "mfa_serial").empty()) {
+      return fail(ErrorCode::usage, "profile {} needs an MFA code (mfa_serial), which imagegate cannot prompt for; "
+                  "export temporary credentials first (aws sts assume-role ... or aws configure export-credentials)",
+                  name);
+    }
+    AssumeRoleParams params;
+    params.role_arn = role_arn;
+    params.session_name = value_of(p, "role_session_name");
+    params.external_id = value_of(p, "external_id");
+    IG_ASSIGN(params.duration_seconds, duration_of(p, name));
+    params.sts_region = value_of(p, "region");
+    if (std::string token_file = value_of(p, "web_identity_token_file"); !token_file.empty()) {
+      return refreshing_source([params, token_file] { return assume_role_with_web_identity(params, token_file); },
+                               fmt::format("profile {} (web identity, role {})", name, role_arn));
+    }
+    SourcePtr base;
+    std::string base_name;
+    if (std::string src = value_of(p, "source_profile"); !src.empty()) {
+      if (src == name) {
+        // A profile may name itself: its own static keys assume its role.
+        Credentials own = static_keys(p);
+        if (own.access_key_id.empty()) {
+          return fail(ErrorCode::usage, "profile {} is its own source_profile but has no aws_access_key_id", name);
+        }
+        base = static_credentials(own);
+      } else {
+        if (cfg.profiles.find(src) == cfg.profiles.end()) {
+          return fail(ErrorCode::usage, "profile {}: source_profile {} does not exist in the AWS config or "
+                      "credentials file", name, src);
+        }
+        IG_ASSIGN(base, profile_source(cfg, src, chain));
+        if (!base) {
+          return fail(ErrorCode::usage, "profile {}: source_profile {} has no credentials (no keys, role or "
+                      "credential_process)", name, src);
+        }
+      }
+      base_name = "profile " + src;
+    } else if (std::string cs = value_of(p, "credential_source"); !cs.empty()) {
+      if (cs == "Environment") {
+        Credentials e{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
+        if (e.access_key_id.empty() || e.secret_access_key.empty()) {
+          return fail(ErrorCode::usage, "profile {}: credential_source Environment needs AWS_ACCESS_KEY_ID and "
+                      "AWS_SECRET_ACCESS_KEY", name);
+        }
+        base = static_credentials(e);
+      } else if (cs == "Ec2InstanceMetadata") {
+        base = refreshing_source(fetch_instance_metadata_credentials, "EC2 instance metadata");
+      } else if (cs == "EcsContainer") {
+        base = refreshing_source(fetch_container_credentials, "container credentials");
+      } else {
+        return fail(ErrorCode::usage, "profile {}: credential_source '{}' is not one of Environment, "
+                    "Ec2InstanceMetadata, EcsContainer", name, cs);
+      }
+      base_name = cs;
+    } else {
+      return fail(ErrorCode::usage, "profile {} has role_arn but no source_profile, credential_source or "
+                  "web_identity_token_file to assume it with; add one", name);
+    }
+    return refreshing_source([params, base] { return assume_role(params, base); },
+                             fmt::format("profile {} (assume role {} with {})", name, role_arn, base_name));
+  }
+  if (std::string process = value_of(p, "credential_process"); !process.empty()) {
+    return refreshing_source([process] { return run_credential_process(process); },
+                             fmt::format("profile {} (credential_process)", name));
+  }
+  if (Credentials c = static_keys(p); !c.access_key_id.empty()) {
+    if (c.secret_access_key.empty()) {
+      return fail(ErrorCode::usage, "profile {} has aws_access_key_id but no aws_secret_access_key", name);
+    }
+    return SourcePtr(std::make_shared<StaticSource>(c, fmt::format("profile {}", name)));
+  }
+  if (!value_of(p, "sso_session").empty() || !value_of(p, "sso_start_url").empty()) {
+    return fail(ErrorCode::usage, "profile {} uses AWS IAM Identity Center (SSO), which imagegate does not read; "
+                "set credential_process = aws configure export-credentials --profile {} --format process "
+                "in another profile and use that", name, name);
+  }
+  return SourcePtr();
+}
+
 // The chain, resolved on first use and then kept: the SDKs pick one provider
 // per client and stay with it.
 class ChainSource : public CredentialSource {
@@ -253,6 +367,7 @@ class ChainSource : public CredentialSource {
       auto r = resolve();
       if (!r) return fail(r.error());
       resolved_ = *r;
+      log::debug("AWS credentials from {}", resolved_->describe());
     }
     return resolved_->get();
   }
@@ -262,30 +377,52 @@ class ChainSource : public CredentialSource {
   }
 
  private:
-  Result<std::shared_ptr<CredentialSource>> resolve() {
+  Result<SourcePtr> resolve() {
     Credentials e{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
     if (!e.access_key_id.empty() && !e.secret_access_key.empty()) {
-      return std::shared_ptr<CredentialSource>(std::make_shared<StaticSource>(e, "environment variables"));
+      return SourcePtr(std::make_shared<StaticSource>(e, "environment variables"));
+    }
+    if (std::string token_file = env("AWS_WEB_IDENTITY_TOKEN_FILE"); !token_file.empty()) {
+      AssumeRoleParams params;
+      params.role_arn = env("AWS_ROLE_ARN");
+      params.session_name = env("AWS_ROLE_SESSION_NAME");
+      if (params.role_arn.empty()) {
+        return fail(ErrorCode::usage, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to "
+                    "assume");
+      }
+      return refreshing_source([params, token_file] { return assume_role_with_web_identity(params, token_file); },
+                               fmt::format("web identity (AWS_ROLE_ARN {})", params.role_arn));
     }
     auto cfg = load_shared_config();
     if (!cfg) return fail(cfg.error());
     std::string name = profile_name();
-    if (auto it = cfg->profiles.find(name); it != cfg->profiles.end()) {
-      const ProfileSection& p = it->second;
-      Credentials c{value_of(p, "aws_access_key_id"), value_of(p, "aws_secret_access_key"),
-                    value_of(p, "aws_session_token")};
-      if (!c.access_key_id.empty() && !c.secret_access_key.empty()) {
-        return std::shared_ptr<CredentialSource>(
-            std::make_shared<StaticSource>(c, fmt::format("profile {} (shared credentials file)", name)));
-      }
+    std::vector<std::string> chain;
+    IG_ASSIGN(SourcePtr from_profile, profile_source(*cfg, name, chain));
+    if (from_profile) return from_profile;
+    bool named = !env("AWS_PROFILE").empty() || !env("AWS_DEFAULT_PROFILE").empty();
+    if (named && cfg->profiles.find(name) == cfg->profiles.end()) {
+      return fail(ErrorCode::usage, "AWS profile {} (from AWS_PROFILE) is not in the AWS config or credentials "
+                  "file; check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE", name);
+    }
+    if (container_credentials_configured()) {
+      return refreshing_source(fetch_container_credentials, "container credentials");
+    }
+    std::string imds_note = "instance metadata: disabled by AWS_EC2_METADATA_DISABLED";
+    if (!instance_metadata_disabled()) {
+      auto imds = refreshing_source(fetch_instance_metadata_credentials, "EC2 instance metadata");
+      auto first = imds->get();
+      if (first) return imds;
+      if (first.error().code != ErrorCode::network) return fail(first.error());
+      imds_note = first.error().message;
     }
     return fail(ErrorCode::usage,
                 "AWS credentials are missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN "
-                "for temporary credentials), or AWS_PROFILE naming a profile in ~/.aws/config");
+                "for temporary credentials), or AWS_PROFILE naming a profile in ~/.aws/config (no profile {}; {})",
+                name, imds_note);
   }
 
   mutable std::mutex mutex_;
-  std::shared_ptr<CredentialSource> resolved_;
+  SourcePtr resolved_;
 };
 
 }  // namespace
