@@ -1,7 +1,7 @@
 // What the AWS sinks read or cut from text they do not control: report text
 // cut into CloudWatch events (any bytes: valid_utf8, split_utf8,
 // report_events must reassemble to the valid text), log event messages read
-// back (reassemble), S3 answers (xml_text) and verdict documents trimmed for
+// back (reassemble) and verdict documents trimmed for
 // EventBridge (event_detail). Nothing may crash, and the round trips hold.
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,6 @@
 
 #include "aws/events.h"
 #include "aws/logs.h"
-#include "aws/s3.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -39,7 +38,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pos = nl + 1;
   }
   (void)ig::aws::reassemble(lines, "fuzz");
-  (void)ig::aws::xml_text(text, "UploadId");
   (void)ig::aws::event_detail(text, 200 + size % 500);
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "aws/aws_error.h"  // xml_text
 #include "aws/client.h"
 #include "aws/sigv4.h"
 #include "util/digest.h"
@@ -114,24 +115,6 @@ std::vector<std::pair<std::string, std::string>> sse_headers(std::string_view km
 
 std::string s3_path(std::string_view bucket, std::string_view key) {
   return "/" + std::string(bucket) + "/" + uri_encode(key, true);
-}
-
-std::string xml_text(std::string_view xml, std::string_view element) {
-  std::string open = fmt::format("<{}>", element), close = fmt::format("</{}>", element);
-  auto a = xml.find(open);
-  if (a == std::string_view::npos) return "";
-  a += open.size();
-  auto b = xml.find(close, a);
-  if (b == std::string_view::npos) return "";
-  std::string text(xml.substr(a, b - a));
-  // The few entities S3 uses in ETags and messages; &amp; last, so
-  // "&amp;lt;" stays "&lt;".
-  for (auto [from, to] : {std::pair{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&apos;", "'"}, {"&amp;", "&"}}) {
-    for (size_t p = 0; (p = text.find(from, p)) != std::string::npos; p += std::string_view(to).size()) {
-      text.replace(p, std::string_view(from).size(), to);
-    }
-  }
-  return text;
 }
 
 std::string complete_multipart_body(const std::vector<std::string>& etags) {

@@ -75,9 +75,6 @@ std::vector<std::pair<std::string, std::string>> sse_headers(std::string_view km
 // "/bucket/key" with each key segment URI-encoded ('/' kept).
 std::string s3_path(std::string_view bucket, std::string_view key);
 
-// The UploadId of a CreateMultipartUpload answer, the ETag... (XML); "" when absent.
-std::string xml_text(std::string_view xml, std::string_view element);
-
 // The CompleteMultipartUpload body for the parts' ETags, in part order.
 std::string complete_multipart_body(const std::vector<std::string>& etags);
 

@@ -7,7 +7,7 @@
 
 #include "aws/client.h"
 #include "aws/logs.h"
-#include "aws/s3.h"
+#include "aws/aws_error.h"  // xml_text
 #include "scan/report.h"
 
 namespace ig::aws {
