@@ -64,17 +64,19 @@ class LogsSink final : public policy::Sink {
   Result<void> send(const policy::CheckRecord& r) override {
     auto now = Clock::now();
     int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-    // The S3 folder's timestamp, and a random suffix: two checks of one
-    // image in the same second stay apart in the stream.
+    // The time in the S3 folder's form, and a random suffix: two checks of
+    // one image in the same second stay apart in the stream.
     std::random_device rd;
     std::string run = fmt::format("{}-{:06x}", scan_timestamp(now), rd() & 0xFFFFFF);
     std::string label = label_of(*r.report);
+    bool create_group = create_group_;  // once per record
     for (auto [kind, text] : {std::pair<const char*, const std::string*>{"verdict", &r.verdict_json},
                               {"summary", &r.summary},
                               {"findings", &r.findings_json},
                               {"sbom", &r.sbom_json}}) {
       if (text->empty()) continue;
-      IG_TRY(upload_report(client_, group_, log_stream_name(label, kind), *text, run, ms, create_group_));
+      IG_TRY(upload_report(client_, group_, log_stream_name(label, kind), *text, run, ms, create_group));
+      create_group = false;
     }
     return {};
   }
