@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 
-#include "aws/events.h"
 
 namespace ig::aws {
 namespace {
@@ -120,24 +119,6 @@ TEST(AwsArn, RegionField) {
   EXPECT_EQ(arn_region("arn:aws-cn:events:cn-north-1:123456789012:event-bus/b"), "cn-north-1");
   EXPECT_EQ(arn_region("alerts"), "");
   EXPECT_EQ(arn_region("arn:aws:sns"), "");
-}
-
-TEST(EventBridgeAnswer, FailedEntriesAreErrors) {
-  auto ok = put_events_result(nlohmann::json::parse(R"({"FailedEntryCount":0,"Entries":[{"EventId":"e-1"}]})"), "b");
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(*ok, "e-1");
-  auto failed = put_events_result(
-      nlohmann::json::parse(
-          R"({"FailedEntryCount":1,"Entries":[{"ErrorCode":"AccessDeniedException","ErrorMessage":"not allowed"}]})"),
-      "deploys");
-  ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().code, ErrorCode::network);
-  EXPECT_NE(failed.error().message.find("bus deploys"), std::string::npos);
-  EXPECT_NE(failed.error().message.find("AccessDeniedException: not allowed"), std::string::npos);
-  EXPECT_NE(failed.error().message.find("events:PutEvents"), std::string::npos);
-  for (const char* odd : {"{}", "[]", R"({"Entries":"x"})", R"({"Entries":[1]})", R"({"FailedEntryCount":"1"})"}) {
-    EXPECT_FALSE(put_events_result(nlohmann::json::parse(odd), "b")) << odd;
-  }
 }
 
 }  // namespace
