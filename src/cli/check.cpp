@@ -67,6 +67,7 @@ struct CheckOptions {
   std::vector<std::string> slack_webhooks;
   bool notify_on_warn = false;
   int webhook_timeout = 10;
+  aws::AwsSinkOptions aws_sinks;
   std::string attest_key;  // sign the verdict with this key and attach it
   std::string reuse_key;   // accept an earlier verdict signed by this public key
   std::string max_age = "24h";
@@ -316,6 +317,12 @@ Result<int> check_aws_findings_only(const CheckOptions& o, const policy::Policy&
   return report.exit_code;
 }
 
+aws::AwsSinkOptions sinks_with_warn(const CheckOptions& o) {
+  aws::AwsSinkOptions a = o.aws_sinks;
+  a.notify_on_warn = o.notify_on_warn;
+  return a;
+}
+
 Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   IG_ASSIGN(policy::Policy pol, applied_policy(o));
   IG_TRY(o.findings_from.validate());
@@ -323,7 +330,8 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   // Everything that can fail on the user's input fails before any network.
   std::set<std::string> vex_origins;
   IG_ASSIGN(auto gate, gate_of(pol, vex_origins));
-  IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn));
+  IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn,
+                                   sinks_with_warn(o)));
   const bool need_catalog =
       (pol.vulnerabilities.enabled && engine_findings) || !pol.licenses.deny.empty() || !pol.licenses.warn.empty();
   // ECR or Inspector findings alone, under a policy that reads nothing else of
@@ -375,6 +383,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   report.image_name = img.name;
   report.image_digest = img.digest;
   if (img.reference) report.repository = img.reference->name();
+  report.tag = identity_of(img).tag;
   report.policy_source = pol.source;
   report.policy_digest = sha256_digest(applied);
   report.checked_on = scan::utc_today();
@@ -539,9 +548,22 @@ void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
   cmd->add_flag("--notify-only", o->notify_only, "Every rule only warns: the verdict is at most warn, exit 0");
   cmd->add_option("--webhook", o->webhooks, "POST the verdict JSON to this URL on deny (and warn with --notify-on-warn)");
   cmd->add_option("--slack-webhook", o->slack_webhooks, "Send a Slack message to this incoming-webhook URL on deny");
-  cmd->add_flag("--notify-on-warn", o->notify_on_warn, "Also notify the webhooks when the verdict is warn");
+  cmd->add_flag("--notify-on-warn", o->notify_on_warn, "Also notify the webhooks and --sns-topic when the verdict is warn");
   cmd->add_option("--webhook-timeout", o->webhook_timeout, "Seconds per webhook attempt (default 10)")
       ->check(CLI::Range(1, 300));
+  cmd->add_option("--s3-output", o->aws_sinks.s3_output,
+                  "Write verdict.json, summary.txt, findings.json, sbom.json and policy.applied.json under "
+                  "s3://BUCKET/PREFIX/<repository>_<tag>/<YYYYMMDDTHHMMSSZ>/ (docs/aws.md)");
+  cmd->add_option("--s3-kms-key", o->aws_sinks.s3_kms_key, "Encrypt the --s3-output objects with this KMS key (SSE-KMS)");
+  cmd->add_option("--cloudwatch-log-group", o->aws_sinks.log_group,
+                  "Write the verdict, summary, findings and SBOM to this CloudWatch Logs group, a stream per image and kind");
+  cmd->add_flag("--cloudwatch-create-log-group", o->aws_sinks.create_log_group,
+                "Create the --cloudwatch-log-group when it does not exist");
+  cmd->add_option("--sns-topic", o->aws_sinks.sns_topic,
+                  "Publish an alert to this SNS topic ARN on deny (and warn with --notify-on-warn): text for email, "
+                  "AWS Chatbot JSON for https");
+  cmd->add_option("--eventbridge-bus", o->aws_sinks.eventbridge_bus,
+                  "Send every verdict as an event (source imagegate) to this EventBridge bus (name, ARN or default)");
   cmd->add_option("--attest", o->attest_key,
                   "Sign the verdict (allow, warn or deny) with this private key (PEM from `key generate`, password "
                   "from IMAGEGATE_PASSWORD; or awskms://) and attach it to the image as an in-toto attestation");

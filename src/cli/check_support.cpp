@@ -133,7 +133,8 @@ Result<void> load_vulnerability_details(scan::ScanReport& report, vulndb::Databa
 Result<std::vector<std::unique_ptr<policy::Sink>>> make_sinks(const std::string& output_dir,
                                                               const std::vector<std::string>& webhooks,
                                                               const std::vector<std::string>& slack_webhooks,
-                                                              int timeout_seconds, bool notify_on_warn) {
+                                                              int timeout_seconds, bool notify_on_warn,
+                                                              const aws::AwsSinkOptions& aws_sinks) {
   std::vector<std::unique_ptr<policy::Sink>> sinks;
   if (!output_dir.empty()) sinks.push_back(policy::make_directory_sink(output_dir));
   std::chrono::milliseconds backoff{500};
@@ -151,6 +152,8 @@ Result<std::vector<std::unique_ptr<policy::Sink>>> make_sinks(const std::string&
       sinks.push_back(std::move(sink));
     }
   }
+  IG_ASSIGN(auto aws, aws::make_aws_sinks(aws_sinks));
+  for (auto& sink : aws) sinks.push_back(std::move(sink));
   return sinks;
 }
 

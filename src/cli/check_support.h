@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/sinks.h"
 #include "cli/verify_keyless.h"
 #include "cli/verify_notation.h"
 #include "image/resolve.h"
@@ -32,11 +33,13 @@ Result<policy::SignatureOutcome> check_signatures(const policy::SignatureRules& 
 Result<void> load_vulnerability_details(scan::ScanReport& report, vulndb::Database& db);
 
 // The sinks the flags ask for: --output-dir, then each --webhook and
-// --slack-webhook (IMAGEGATE_RETRY_BASE_MS sets the first retry delay).
+// --slack-webhook (IMAGEGATE_RETRY_BASE_MS sets the first retry delay), then
+// the AWS sinks (S3, CloudWatch Logs, SNS, EventBridge; aws/sinks.h).
 Result<std::vector<std::unique_ptr<policy::Sink>>> make_sinks(const std::string& output_dir,
                                                               const std::vector<std::string>& webhooks,
                                                               const std::vector<std::string>& slack_webhooks,
-                                                              int timeout_seconds, bool notify_on_warn);
+                                                              int timeout_seconds, bool notify_on_warn,
+                                                              const aws::AwsSinkOptions& aws_sinks);
 
 // Sends `record` to every sink that wants it. A required sink's failure is
 // returned; the others are reported on stderr only.

@@ -28,6 +28,7 @@ struct CheckReport {
   std::string image_name;     // as the user named it
   std::string image_digest;   // the one digest every step used
   std::string repository;     // "registry/repo" for registry images, else ""
+  std::string tag;            // the tag the user named, "" for a digest (sinks name folders and streams by it)
   std::string policy_source;  // file name or "(built-in default)"
   std::string policy_digest;  // sha256 of the policy as applied (policy_to_json)
   std::string checked_on;     // "YYYY-MM-DD" UTC
