@@ -472,26 +472,76 @@ std::string physical_id_of(const CustomResourceEvent& e) {
   return "imagegate-" + e.logical_resource_id;
 }
 
+namespace {
+
+// `s` with every byte that is not part of a valid UTF-8 sequence replaced by
+// '?': check's stderr may carry anything, and JSON text must be UTF-8.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size() && !(n == 2 && c < 0xC2);
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n == 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
+    }
+    if (ok && n == 4) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Bytes `c` takes inside a JSON string as nlohmann::json writes it.
+size_t escaped_size(unsigned char c) {
+  switch (c) {
+    case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': return 2;
+    default: return c < 0x20 ? 6 : 1;
+  }
+}
+
+// The longest prefix of valid UTF-8 `s`, cut between characters, whose JSON
+// escaping takes at most `room` bytes.
+std::string cut_escaped(std::string_view s, size_t room) {
+  size_t used = 0, end = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80) end = i;  // a character starts here: everything before it fits
+    used += escaped_size(c);
+    if (used > room) return std::string(s.substr(0, end));
+  }
+  return std::string(s);
+}
+
+}  // namespace
+
 std::string direct_response(const CustomResourceEvent& e, bool success, std::string_view reason,
                             const json& data) {
+  constexpr auto replace = json::error_handler_t::replace;
   json body = {{"Status", success ? "SUCCESS" : "FAILED"},
                {"PhysicalResourceId", physical_id_of(e)},
                {"StackId", e.stack_id},
                {"RequestId", e.request_id},
-               {"LogicalResourceId", e.logical_resource_id}};
+               {"LogicalResourceId", e.logical_resource_id},
+               {"Reason", ""}};
   if (!data.empty()) body["Data"] = data;
-  body["Reason"] = "";
-  if (body.dump().size() > k_max_response_bytes) body.erase("Data");
-  size_t room = k_max_response_bytes - std::min(k_max_response_bytes, body.dump().size());
-  // JSON escaping can grow the reason: shrink until the whole body fits.
-  std::string r = cut_utf8(reason, room);
-  for (;;) {
-    body["Reason"] = r;
-    auto size = body.dump().size();
-    if (size <= k_max_response_bytes || r.empty()) break;
-    r = cut_utf8(r, r.size() - std::min(r.size(), size - k_max_response_bytes));
-  }
-  return body.dump();
+  if (body.dump(-1, ' ', false, replace).size() > k_max_response_bytes) body.erase("Data");
+  size_t fixed = body.dump(-1, ' ', false, replace).size();
+  size_t room = k_max_response_bytes - std::min(k_max_response_bytes, fixed);
+  body["Reason"] = cut_escaped(valid_utf8(reason), room);
+  return body.dump(-1, ' ', false, replace);
 }
 
 json provider_result(const CustomResourceEvent& e, const json& data) {

@@ -282,6 +282,13 @@ TEST(Responses, DirectBodyStaysWithinTheLimit) {
   EXPECT_EQ(j["PhysicalResourceId"], "imagegate-Verifier");
   EXPECT_EQ(j["Data"]["Decision"], "deny");
   EXPECT_FALSE(j["Reason"].get<std::string>().empty());
+  // Control characters (6 bytes escaped) and bytes that are not UTF-8.
+  std::string nasty;
+  for (int i = 0; i < 3000; ++i) nasty += i % 3 == 0 ? "\x01" : i % 3 == 1 ? "\xff" : "\xc3\xa9";
+  body = direct_response(*e, false, nasty, json::object());
+  EXPECT_LE(body.size(), k_max_response_bytes);
+  EXPECT_GT(body.size(), k_max_response_bytes - 8);
+  EXPECT_NE(json::parse(body)["Reason"].get<std::string>().find("?"), std::string::npos);
   auto ok = json::parse(direct_response(*e, true, "", json::object()));
   EXPECT_EQ(ok["Status"], "SUCCESS");
   EXPECT_FALSE(ok.contains("Data"));

@@ -83,7 +83,7 @@ Result<void> ensure_database(const GlobalOptions& global, const LambdaOptions& o
   auto mtime = std::filesystem::last_write_time(path, ec);
   if (!ec && std::filesystem::file_time_type::clock::now() - mtime < max_age) return {};
   std::vector<std::string> argv{o.self};
-  for (auto& a : global_args(global)) argv.push_back(a);
+  if (!global.cache_dir.empty()) argv.insert(argv.end(), {"--cache-dir", global.cache_dir});
   argv.insert(argv.end(), {"--db", path.string(), "-q", "db", "pull", ref});
   ProcessOptions po;
   po.timeout = budget;
