@@ -9,5 +9,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   exit 77
 fi
 cd "$src/cdk"
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci starts from nothing each time; skip it when node_modules was
+# installed from this very lockfile (a fresh clone always installs).
+stamp=node_modules/.imagegate-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  npm ci --no-audit --no-fund --loglevel=error --prefer-offline
+  echo "$want" >"$stamp"
+fi
 npm test
