@@ -5,7 +5,7 @@
 # docker-registry serves the images and the database artifact, and moto_server
 # answers CloudFormation's DescribeStacks. Asserted: success with the verdict
 # as attributes (imagegate mode, with the database pulled from the registry;
-# signature-only mode with a cosign key), a deny as a failure whose reason
+# signature-only mode with a cosign key file and a cosign KMS key in moto), a deny as a failure whose reason
 # names the rule, the finding and the waiver, the same through the Provider
 # framework, Delete doing nothing, rollback errors suppressed only when asked
 # and only while the stack rolls back, and a malformed event.
@@ -36,10 +36,19 @@ for _ in $(seq 1 300); do [ -f "$W/ports.json" ] && break; sleep 0.1; done
 [ -f "$W/ports.json" ] || { cat "$W/runtime-api.log" >&2; echo "FAIL: runtime API did not start" >&2; exit 1; }
 API=127.0.0.1:$(jq -r .runtime "$W/ports.json")
 MOTO_PORT=$(jq -r '.moto // empty' "$W/ports.json")
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE
 # Never the real CloudFormation: without moto, a port that refuses.
 export AWS_ENDPOINT_URL_CLOUDFORMATION=http://127.0.0.1:${MOTO_PORT:-1}
+# A cosign KMS key in moto, for SignatureVerification.cosignKms.
+KMS_ARN=
+if [ -n "$MOTO_PORT" ] && command -v aws >/dev/null; then
+  export AWS_ENDPOINT_URL_KMS=http://127.0.0.1:$MOTO_PORT AWS_CONFIG_FILE=$W/no-aws-config
+  KMS_ARN=$(aws --endpoint-url "$AWS_ENDPOINT_URL_KMS" --output json kms create-key --key-spec ECC_NIST_P256 \
+    --key-usage SIGN_VERIFY | jq -r .KeyMetadata.Arn)
+  reg_push "oci:$IG_BUILD_DIR/example/image:latest" "docker://$R/test/kms:v1"
+  "$IMAGEGATE" sign --key "awskms:///$KMS_ARN" "$R/test/kms:v1" 2>/dev/null
+fi
 mkdir -p "$W/lambda-db"
 AWS_LAMBDA_RUNTIME_API=$API IMAGEGATE_DB=$W/lambda-db/imagegate.db \
   "$IMAGEGATE" lambda --work-dir "$W/lambda-work" >"$W/lambda.out" 2>"$W/lambda.err" &
@@ -154,6 +163,20 @@ id=$(event Create "$(props "{scanType: \"SIGNATURE_ONLY\", signatureVerification
 result "$id"
 check "unsigned: status" "$(cfn .Status)" "FAILED"
 grep -qF "signatures.required" <<<"$(cfn .Reason)" || { echo "FAIL: unsigned reason: $(cfn .Reason)" >&2; exit 1; }
+
+# --- signature-only with a cosign KMS key (the key's ARN, as cosignKms passes it)
+if [ -n "$KMS_ARN" ]; then
+  kms=$(jq -n --arg a "$KMS_ARN" '{type: "COSIGN", kmsKeyArn: $a, failOnUnsigned: "true"}')
+  id=$(event Create "$(props "{scanType: \"SIGNATURE_ONLY\", signatureVerification: $kms, repositoryUri: \"$R/test/kms\"}")")
+  result "$id"
+  check "kms signed: status" "$(cfn .Status)" "SUCCESS"
+  check "kms signed: signature" "$(cfn .Data.SignatureStatus)" "verified"
+  id=$(event Create "$(props "{scanType: \"SIGNATURE_ONLY\", signatureVerification: $kms}")")
+  result "$id"
+  check "kms, other key's image: status" "$(cfn .Status)" "FAILED"
+else
+  echo "skip: cosign KMS case (moto or the AWS CLI is not installed)"
+fi
 
 # --- Delete does nothing, whatever the properties say ---------------------------
 id=$(event Delete '{"scanType": "NOT-A-MODE", "repositoryUri": "127.0.0.1:1/nothing"}')
