@@ -190,6 +190,12 @@ result "$id"
 check "bad property: status" "$(cfn .Status)" "FAILED"
 grep -qF "failOnVulnerability" <<<"$(cfn .Reason)" || { echo "FAIL: $(cfn .Reason)" >&2; exit 1; }
 
+# --- check cannot decide (no such image): its own error is the reason ---------
+id=$(event Create "$(props "{scanType: \"IMAGEGATE\", repositoryUri: \"$R/test/missing\"}")")
+result "$id"
+check "missing image: status" "$(cfn .Status)" "FAILED"
+grep -qF "imagegate check failed (exit 3)" <<<"$(cfn .Reason)" || { echo "FAIL: $(cfn .Reason)" >&2; exit 1; }
+
 # --- rollback: suppressed only when asked and only while rolling back ----------
 if [ -n "$MOTO_PORT" ]; then
   id=$(event Update "$(props '{scanType: "IMAGEGATE"}')" "$ROLLING")
