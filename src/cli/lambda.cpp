@@ -10,10 +10,12 @@
 // kills the check, never the loop that must still answer CloudFormation.
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -112,28 +114,37 @@ bool stack_is_rolling_back(const std::string& stack_id) {
   return aws::is_rollback_status(*status);
 }
 
+// The event's scratch directory: named after the request id, with anything
+// but [A-Za-z0-9-_] replaced, so no id can name a path outside --work-dir.
+std::filesystem::path event_dir(const LambdaOptions& o, const aws::Invocation& inv) {
+  std::string name = "event-";
+  for (char c : inv.request_id.substr(0, 128)) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  return std::filesystem::path(o.work_dir) / name;
+}
+
+// A fresh, private directory holding the files the properties carry.
+Result<void> prepare_dir(const std::filesystem::path& dir, const std::map<std::string, std::string>& files) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(ErrorCode::io, "cannot create the work directory {}: {}", dir.string(), ec.message());
+  ::chmod(dir.c_str(), 0700);
+  for (const auto& [name, contents] : files) IG_TRY(atomic_write_file(dir / name, contents, 0600));
+  return {};
+}
+
 Outcome run_check_for(const GlobalOptions& global, const LambdaOptions& o, const aws::CustomResourceEvent& e,
                       const aws::Invocation& inv) {
   Outcome out;
-  std::filesystem::path dir = std::filesystem::path(o.work_dir) / inv.request_id;
+  std::filesystem::path dir = event_dir(o, inv);
   auto invocation = aws::check_invocation_of(e.properties, dir);
   if (!invocation) {
     out.reason = "imagegate-cdk: " + invocation.error().message;
     return out;
   }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    out.reason = fmt::format("cannot create the work directory {}: {}", dir.string(), ec.message());
+  if (auto prepared = prepare_dir(dir, invocation->files); !prepared) {
+    out.reason = prepared.error().message;
     return out;
-  }
-  ::chmod(dir.c_str(), 0700);
-  for (const auto& [name, contents] : invocation->files) {
-    if (auto w = atomic_write_file(dir / name, contents); !w) {
-      out.reason = w.error().message;
-      return out;
-    }
   }
   auto budget = check_budget(inv, invocation->timeout_seconds);
   if (!invocation->database.empty()) {
@@ -237,7 +248,7 @@ int run_lambda(const GlobalOptions& global, const LambdaOptions& o) {
     auto inv = rt.next();
     if (!inv) return report_error(inv.error());
     if (auto served = serve_one(global, o, rt, *inv); !served) return report_error(served.error());
-    std::filesystem::remove_all(std::filesystem::path(o.work_dir) / inv->request_id, ec);
+    std::filesystem::remove_all(event_dir(o, *inv), ec);
   }
   return 0;
 }
