@@ -184,12 +184,6 @@ Outcome run_check_for(const GlobalOptions& global, const LambdaOptions& o, const
   std::string detail = summary.decision == "deny" ? "" : fmt::format("imagegate check failed (exit {}): {}",
                                                                      run->exit_code, tail(run->err, 2500));
   out.reason = aws::failure_reason(summary, detail, aws::k_max_response_bytes);
-  if (invocation->suppress_error_on_rollback && stack_is_rolling_back(e.stack_id)) {
-    log::warn("the stack is rolling back: reporting success instead of: {}", out.reason);
-    out.success = true;
-    out.data["Suppressed"] = "true";
-    out.reason = "failure suppressed during rollback (suppressErrorOnRollback): " + out.reason;
-  }
   return out;
 }
 
@@ -199,7 +193,17 @@ Outcome handle(const GlobalOptions& global, const LambdaOptions& o, const aws::C
     // The check guards deployments; deleting it blocks nothing.
     return Outcome{true, "", json::object()};
   }
-  return run_check_for(global, o, e, inv);
+  Outcome out = run_check_for(global, o, e, inv);
+  // Any failure, the check's or the handler's own (a database that cannot be
+  // pulled, a bad property), must not block a rollback when so asked.
+  if (!out.success && aws::property_bool(e.properties, "suppressErrorOnRollback", true).value_or(true) &&
+      stack_is_rolling_back(e.stack_id)) {
+    log::warn("the stack is rolling back: reporting success instead of: {}", out.reason);
+    out.success = true;
+    out.data["Suppressed"] = "true";
+    out.reason = "failure suppressed during rollback (suppressErrorOnRollback): " + out.reason;
+  }
+  return out;
 }
 
 bool direct_mode(const LambdaOptions& o, const aws::CustomResourceEvent& e) {
