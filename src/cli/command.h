@@ -62,6 +62,7 @@ void register_verify_blob(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_verify_attestation(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_check(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_policy(CLI::App& app, GlobalOptions& global, Runner& run);
+void register_lambda(CLI::App& app, GlobalOptions& global, Runner& run);
 
 // The vulnerability database file: --db, else $IMAGEGATE_DB, else
 // <cache dir>/db/imagegate.db. Defined in db.cpp.
