@@ -143,7 +143,7 @@ class Lexer {
     while (k < s_.size() && space_char(s_[k])) ++k;
     if (s_.substr(k, 2) == "/*") {
       size_t close = s_.find("*/", k + 2);
-      if (close == std::string_view::npos) return fail(ErrorCode::usage, "{}: unclosed comment: end it with */}}", where(name_, a.pos));
+      if (close == std::string_view::npos) return fail(ErrorCode::usage, "{}: unclosed comment: end it with */}}}}", where(name_, a.pos));
       advance_to(close + 2);
       while (i_ < s_.size() && space_char(s_[i_])) advance(1);
       if (s_.substr(i_, 3) == "-}}") {
@@ -151,13 +151,13 @@ class Lexer {
         advance(3);
         return {};
       }
-      if (s_.substr(i_, 2) != "}}") return fail(ErrorCode::usage, "{}: a comment must end with */}}", where(name_, a.pos));
+      if (s_.substr(i_, 2) != "}}") return fail(ErrorCode::usage, "{}: a comment must end with */}}}}", where(name_, a.pos));
       advance(2);
       return {};
     }
     bool spaced = true;
     for (;;) {
-      if (i_ >= s_.size()) return fail(ErrorCode::usage, "{}: unclosed action: add }}", where(name_, a.pos));
+      if (i_ >= s_.size()) return fail(ErrorCode::usage, "{}: unclosed action: add }}}}", where(name_, a.pos));
       char c = s_[i_];
       if (space_char(c)) {
         advance(1);
