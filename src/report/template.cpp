@@ -597,11 +597,15 @@ std::string escape_xml(std::string_view s) {
 
 class Executor {
  public:
-  Executor(const ojson& root, std::string_view name, size_t max_output) : name_(name), max_(max_output) {
+  Executor(const ojson& root, std::string_view name, size_t max_output, uint64_t max_steps)
+      : name_(name), max_(max_output), max_steps_(max_steps) {
     vars_.emplace_back("$", Value::borrow(root));
   }
 
   Result<void> run(const TemplateNode& n, const Value& dot) {
+    if (++steps_ > max_steps_) {
+      return fail(ErrorCode::usage, "{}: the template ran more than {} steps: narrow its ranges", where(name_, n.pos), max_steps_);
+    }
     switch (n.kind) {
       case TemplateNode::Kind::list:
         for (const auto& c : n.children) IG_TRY(run(*c, dot));
@@ -938,6 +942,8 @@ class Executor {
  private:
   std::string_view name_;
   size_t max_;
+  uint64_t max_steps_;
+  uint64_t steps_ = 0;
   std::vector<std::pair<std::string, Value>> vars_;
 };
 
@@ -955,8 +961,8 @@ Result<Template> Template::parse(std::string_view text, std::string_view name) {
   return t;
 }
 
-Result<std::string> Template::execute(const nlohmann::ordered_json& data, size_t max_output) const {
-  Executor ex(data, name_, max_output);
+Result<std::string> Template::execute(const nlohmann::ordered_json& data, size_t max_output, uint64_t max_steps) const {
+  Executor ex(data, name_, max_output, max_steps);
   IG_TRY(ex.run(*root_, Value::borrow(data)));
   return std::move(ex.out_);
 }

@@ -11,6 +11,7 @@
 // recursion, so every template ends. Errors name the line and column.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,11 +32,14 @@ class Template {
   static Result<Template> parse(std::string_view text, std::string_view name);
 
   // Runs the template over `data`. Usage error "NAME:LINE:COL: ..." when a
-  // field does not exist, a function gets the wrong arguments, or the output
-  // passes `max_output` bytes.
-  Result<std::string> execute(const nlohmann::ordered_json& data, size_t max_output = k_default_max_output) const;
+  // field does not exist, a function gets the wrong arguments, the output
+  // passes `max_output` bytes or the run takes more than `max_steps` steps
+  // (actions and loop turns: nested ranges over counts end in bounded time).
+  Result<std::string> execute(const nlohmann::ordered_json& data, size_t max_output = k_default_max_output,
+                              uint64_t max_steps = k_default_max_steps) const;
 
   static constexpr size_t k_default_max_output = size_t{1} << 30;
+  static constexpr uint64_t k_default_max_steps = uint64_t{1} << 28;
 
   Template(Template&&) noexcept;
   Template& operator=(Template&&) noexcept;

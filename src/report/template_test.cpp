@@ -110,6 +110,12 @@ TEST(Template, OutputLimit) {
   EXPECT_EQ(out.error().code, ErrorCode::usage);
   EXPECT_NE(out.error().message.find("passed 500 bytes"), std::string::npos);
   EXPECT_EQ(t->execute(ojson::object(), 1000)->size(), 1000u);
+  // Loops with no output end too.
+  auto spin = Template::parse("{{ range 100000 }}{{ range 100000 }}{{ end }}{{ end }}", "t");
+  ASSERT_TRUE(spin);
+  auto r = spin->execute(ojson::object(), 1000, 100000);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("more than 100000 steps"), std::string::npos);
 }
 
 }  // namespace
