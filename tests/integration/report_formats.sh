@@ -85,7 +85,7 @@ python3 "$IG_SOURCE_DIR/tests/integration/lib/report_osv_gen.py" 1000 "$T/osv"
 chars=$(python3 -c 'import sys; print(len(open(sys.argv[1], encoding="utf-8").read()))' "$T/big.md")
 [ "$chars" -le 65536 ] || fail "markdown has $chars characters"
 rows=$(grep -c '^| \(CRITICAL\|HIGH\|MEDIUM\|LOW\|UNKNOWN\) |' "$T/big.md")
-grep -qF "$((1003 - rows)) of 1003 findings" "$T/big.md" || fail "markdown does not count the $((2003 - rows)) findings left out"
+grep -qF "$((1003 - rows)) of 1003 findings" "$T/big.md" || fail "markdown does not count the $((1003 - rows)) findings left out"
 grep -qF "## imagegate check: ❌ DENY" "$T/big.md" || fail "markdown has no verdict"
 
 # Templates: the same findings as the JSON report.

@@ -7,7 +7,7 @@
 # equal `scan --format json`'s; filters driven by the URL fragment
 # (#severity=, #fix=, #kev=, #pkg=) show the matching number of findings;
 # check shows the verdict and rules; sbom lists the packages and the package
-# search works. Screenshots (desktop and phone width) are kept in
+# search works. Screenshots (check at desktop width, scan at phone width) are kept in
 # $IG_BUILD_DIR/test-artifacts/report_html/.
 set -euo pipefail
 : "${IMAGEGATE:?}" "${IG_SOURCE_DIR:?}" "${IG_BUILD_DIR:?}"
@@ -146,9 +146,9 @@ expect "$s" errors 0 "sbom page"
 expect "$s" packages "$(jq '.packages | length' "$T/sbom.json")" "sbom packages"
 expect "$(status sbom.html "#q=wtfpl")" packages-shown 1 "package search by license"
 
-chromium_run --window-size=1280,1600 --screenshot="$ART/scan.png" "file://$T/check.html" || fail "no desktop screenshot"
+chromium_run --window-size=1280,1600 --screenshot="$ART/check.png" "file://$T/check.html" || fail "no desktop screenshot"
 chromium_run --window-size=390,844 --screenshot="$ART/scan-phone.png" "file://$T/scan.html#severity=CRITICAL" ||
   fail "no phone screenshot"
-[ -s "$ART/scan.png" ] && [ -s "$ART/scan-phone.png" ] || fail "screenshots are empty"
+[ -s "$ART/check.png" ] && [ -s "$ART/scan-phone.png" ] || fail "screenshots are empty"
 cp "$T/dom.html" "$ART/statuses.html"
 echo "OK: report_html (screenshots in $ART)"
