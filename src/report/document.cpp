@@ -93,7 +93,10 @@ struct Target {
   std::string cls;  // "os-pkgs" or "lang-pkgs"
   std::string type;
   std::string name;
-  bool operator<(const Target& o) const { return std::tie(cls, type, name) < std::tie(o.cls, o.type, o.name); }
+  // OS packages first, as in Trivy's reports.
+  bool operator<(const Target& o) const {
+    return std::tuple(cls != "os-pkgs", type, name) < std::tuple(o.cls != "os-pkgs", o.type, o.name);
+  }
 };
 
 Target target_of(const Document& doc, const std::string& type, const std::string& path) {

@@ -71,17 +71,17 @@ TEST(ReportDocument, TrivyShapedJson) {
   EXPECT_EQ(j["Summary"]["KEV"], 1);
   // OS packages form one result named after the image; npm packages one per file.
   ASSERT_EQ(j["Results"].size(), 2u);
-  EXPECT_EQ(j["Results"][1]["Target"], "registry.example/app:1 (debian 12)");
-  EXPECT_EQ(j["Results"][1]["Class"], "os-pkgs");
-  ASSERT_EQ(j["Results"][1]["Vulnerabilities"].size(), 2u);
-  const auto& v = j["Results"][1]["Vulnerabilities"][0];
+  EXPECT_EQ(j["Results"][0]["Target"], "registry.example/app:1 (debian 12)");
+  EXPECT_EQ(j["Results"][0]["Class"], "os-pkgs");
+  ASSERT_EQ(j["Results"][0]["Vulnerabilities"].size(), 2u);
+  const auto& v = j["Results"][0]["Vulnerabilities"][0];
   EXPECT_EQ(v["VulnerabilityID"], "CVE-2024-0727");
   EXPECT_EQ(v["PkgName"], "libssl3");
   EXPECT_EQ(v["InstalledVersion"], "1.0-1");
   EXPECT_EQ(v["FixedVersion"], "3.0.13-1");
-  EXPECT_TRUE(j["Results"][1]["Vulnerabilities"][1]["EPSS"].is_number());
+  EXPECT_TRUE(j["Results"][0]["Vulnerabilities"][1]["EPSS"].is_number());
   EXPECT_TRUE(v["EPSS"].is_null());
-  EXPECT_EQ(j["Results"][0]["Target"], "app/node_modules/left-pad/package.json");
+  EXPECT_EQ(j["Results"][1]["Target"], "app/node_modules/left-pad/package.json");
   EXPECT_EQ(j["Metadata"]["Layers"][0]["Packages"], 1);
   EXPECT_EQ(j["Metadata"]["Layers"][1]["CreatedBy"], "RUN npm ci");
   EXPECT_EQ(j["Metadata"]["Size"], 0);
@@ -106,7 +106,7 @@ TEST(ReportHtml, DataCannotEndTheScriptElement) {
   auto start = html.find("<script type=\"application/json\" id=\"ig-data\">") + 45;
   auto end = html.find("</script>", start);
   auto parsed = ojson::parse(html.substr(start, end - start));
-  EXPECT_EQ(parsed["Results"][1]["Vulnerabilities"][0]["Title"].get<std::string>().substr(0, 9), "</script>");
+  EXPECT_EQ(parsed["Results"][0]["Vulnerabilities"][0]["Title"].get<std::string>().substr(0, 9), "</script>");
   EXPECT_EQ(parsed["ArtifactName"], "<img src=x>");
 }
 
