@@ -118,7 +118,10 @@ std::string write_markdown(const Document& doc, size_t limit) {
     for (const auto& r : v.rules) if (r.fired) rules.push_back(&r);
     for (const auto& r : v.rules) if (!r.fired) rules.push_back(&r);
     for (const auto* r : rules) {
-      std::string result = !r->fired ? "✅ pass" : r->mode == "enforce" ? "❌ deny" : "⚠️ warn";
+      std::string result = !r->evaluated ? "⏭️ not evaluated"
+                           : !r->fired    ? "✅ pass"
+                           : r->mode == "enforce" ? "❌ deny"
+                                                  : "⚠️ warn";
       if (!budget.add(out, fmt::format("| {} | {} | {} | {} |\n", cell(r->rule), result, cell(r->saw), cell(r->fix)))) break;
       ++shown;
     }
