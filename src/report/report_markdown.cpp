@@ -79,140 +79,164 @@ std::vector<const DocFinding*> by_importance(const std::vector<DocFinding>& find
   return out;
 }
 
-class Budget {
+// Builds the summary section by section; rows are added only while they fit
+// in the budget, and what did not fit is counted for the closing line.
+class MarkdownWriter {
  public:
-  explicit Budget(size_t limit) : limit_(limit > k_reserve ? limit - k_reserve : 0) {}
-  // Appends `s` when it fits in the budget.
-  bool add(std::string& out, const std::string& s) const {
-    if (out.size() + s.size() > limit_) return false;
-    out += s;
-    return true;
+  MarkdownWriter(const Document& doc, size_t limit)
+      : doc_(doc), limit_(limit), budget_(limit > k_reserve ? limit - k_reserve : 0) {}
+
+  std::string run() {
+    header();
+    if (doc_.verdict) rules(*doc_.verdict);
+    if (doc_.signature && doc_.signature->status != "not_checked") signature(*doc_.signature);
+    if (doc_.scanned) counts();
+    warnings();
+    if (doc_.scanned) findings();
+    if (doc_.has_packages && !doc_.scanned) packages();
+    finish();
+    return std::move(out_);
   }
 
  private:
-  size_t limit_;
-};
+  // Appends `s` when it fits in the budget.
+  bool add(const std::string& s) {
+    if (out_.size() + s.size() > budget_) return false;
+    out_ += s;
+    return true;
+  }
+  void left_out(size_t shown, size_t of, std::string_view what, bool say_total) {
+    if (shown >= of) return;
+    left_out_.push_back(say_total ? fmt::format("{} of {} {}", of - shown, of, what) : fmt::format("{} {}", of - shown, what));
+  }
 
-}  // namespace
+  void header() {
+    out_ += doc_.verdict ? fmt::format("## imagegate check: {}\n\n", decision_badge(doc_.verdict->decision))
+                         : fmt::format("## imagegate {}\n\n", doc_.command);
+    std::string image = fmt::format("**Image:** {}", cell(doc_.image.name));
+    if (!doc_.image.digest.empty()) image += fmt::format(" · {}", cell(doc_.image.digest));
+    if (!doc_.image.platform.empty()) image += fmt::format(" · {}", cell(doc_.image.platform));
+    if (!doc_.os_name.empty()) image += fmt::format(" · {}", cell(doc_.os_name));
+    out_ += image + "\n\n";
+  }
 
-std::string write_markdown(const Document& doc, size_t limit) {
-  std::string out;
-  Budget budget(limit);
-  std::string title = doc.verdict ? fmt::format("## imagegate check: {}\n\n", decision_badge(doc.verdict->decision))
-                                  : fmt::format("## imagegate {}\n\n", doc.command);
-  out += title;
-  std::string image = fmt::format("**Image:** {}", cell(doc.image.name));
-  if (!doc.image.digest.empty()) image += fmt::format(" · {}", cell(doc.image.digest));
-  if (!doc.image.platform.empty()) image += fmt::format(" · {}", cell(doc.image.platform));
-  if (!doc.os_name.empty()) image += fmt::format(" · {}", cell(doc.os_name));
-  out += image + "\n\n";
-  std::vector<std::string> left_out;
-
-  if (doc.verdict) {
-    const auto& v = *doc.verdict;
-    out += fmt::format("Policy: {} · exit code {}\n\n", cell(v.policy_source), v.exit_code);
-    out += "| Rule | Result | What was seen | How to fix |\n|---|---|---|---|\n";
-    size_t shown = 0;
+  void rules(const DocVerdict& v) {
+    out_ += fmt::format("Policy: {} · exit code {}\n\n", cell(v.policy_source), v.exit_code);
+    out_ += "| Rule | Result | What was seen | How to fix |\n|---|---|---|---|\n";
     // Fired rules first: they are why the verdict is what it is.
-    std::vector<const DocRule*> rules;
-    for (const auto& r : v.rules) if (r.fired) rules.push_back(&r);
-    for (const auto& r : v.rules) if (!r.fired) rules.push_back(&r);
-    for (const auto* r : rules) {
+    std::vector<const DocRule*> sorted;
+    for (const auto& r : v.rules) if (r.fired) sorted.push_back(&r);
+    for (const auto& r : v.rules) if (!r.fired) sorted.push_back(&r);
+    size_t shown = 0;
+    for (const auto* r : sorted) {
       std::string result = !r->evaluated ? "⏭️ not evaluated"
                            : !r->fired    ? "✅ pass"
                            : r->mode == "enforce" ? "❌ deny"
                                                   : "⚠️ warn";
-      if (!budget.add(out, fmt::format("| {} | {} | {} | {} |\n", cell(r->rule), result, cell(r->saw), cell(r->fix)))) break;
+      if (!add(fmt::format("| {} | {} | {} | {} |\n", cell(r->rule), result, cell(r->saw), cell(r->fix)))) break;
       ++shown;
     }
-    out += "\n";
-    if (shown < rules.size()) left_out.push_back(fmt::format("{} policy rules", rules.size() - shown));
+    out_ += "\n";
+    left_out(shown, sorted.size(), "policy rules", false);
   }
 
-  if (doc.signature && doc.signature->status != "not_checked") {
-    budget.add(out, fmt::format("**Signature:** {}{}{}\n\n", cell(doc.signature->status),
-                                doc.signature->signer.empty() ? "" : " by " + cell(doc.signature->signer),
-                                doc.signature->detail.empty() ? "" : " (" + cell(doc.signature->detail) + ")"));
+  void signature(const DocSignature& s) {
+    add(fmt::format("**Signature:** {}{}{}\n\n", cell(s.status), s.signer.empty() ? "" : " by " + cell(s.signer),
+                    s.detail.empty() ? "" : " (" + cell(s.detail) + ")"));
   }
 
-  if (doc.scanned) {
-    auto c = severity_counts(doc.findings);
-    size_t fixed = std::count_if(doc.findings.begin(), doc.findings.end(),
-                                 [](const DocFinding& f) { return !f.fixed_versions.empty(); });
-    size_t kev = std::count_if(doc.findings.begin(), doc.findings.end(), [](const DocFinding& f) { return f.kev; });
-    out += "| Critical | High | Medium | Low | Unknown | Total | Fixable | KEV | Waived |\n";
-    out += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n\n", c[0], c[1], c[2], c[3], c[4],
-                       doc.findings.size(), fixed, kev, doc.suppressed);
+  void counts() {
+    const auto& fs = doc_.findings;
+    auto c = severity_counts(fs);
+    size_t fixed = std::count_if(fs.begin(), fs.end(), [](const DocFinding& f) { return !f.fixed_versions.empty(); });
+    size_t kev = std::count_if(fs.begin(), fs.end(), [](const DocFinding& f) { return f.kev; });
+    out_ += "| Critical | High | Medium | Low | Unknown | Total | Fixable | KEV | Waived |\n";
+    out_ += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    out_ += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n\n", c[0], c[1], c[2], c[3], c[4], fs.size(),
+                        fixed, kev, doc_.suppressed);
   }
 
-  size_t warnings_shown = 0;
-  for (const auto& w : doc.warnings) {
-    if (!budget.add(out, fmt::format("> ⚠️ {}\n", cell(w)))) break;
-    ++warnings_shown;
+  void warnings() {
+    size_t shown = 0;
+    for (const auto& w : doc_.warnings) {
+      if (!add(fmt::format("> ⚠️ {}\n", cell(w)))) break;
+      ++shown;
+    }
+    if (shown) out_ += "\n";
+    left_out(shown, doc_.warnings.size(), "warnings", false);
   }
-  if (warnings_shown) out += "\n";
-  if (warnings_shown < doc.warnings.size()) left_out.push_back(fmt::format("{} warnings", doc.warnings.size() - warnings_shown));
 
-  if (doc.scanned && !doc.findings.empty()) {
-    out += "### Findings\n\n| Severity | Vulnerability | Package | Installed | Fixed in | KEV | EPSS |\n"
-           "|---|---|---|---|---|---|---:|\n";
-    auto sorted = by_importance(doc.findings);
+  void findings() {
+    if (doc_.findings.empty()) {
+      out_ += "No vulnerabilities found.\n\n";
+      return;
+    }
+    out_ += "### Findings\n\n| Severity | Vulnerability | Package | Installed | Fixed in | KEV | EPSS |\n"
+            "|---|---|---|---|---|---|---:|\n";
+    auto sorted = by_importance(doc_.findings);
     size_t shown = 0;
     for (const auto* f : sorted) {
       std::string fixed;
       for (const auto& v : f->fixed_versions) fixed += (fixed.empty() ? "" : ", ") + v;
-      std::string row = fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", cell(f->severity), link(f->id, f->primary_url),
-                                    cell(f->pkg_name), cell(f->pkg_version), cell(fixed.empty() ? fix_state(*f) : fixed),
-                                    f->kev ? "yes" : "", epss_text(f->epss));
-      if (!budget.add(out, row)) break;
+      if (!add(fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", cell(f->severity), link(f->id, f->primary_url),
+                           cell(f->pkg_name), cell(f->pkg_version), cell(fixed.empty() ? fix_state(*f) : fixed),
+                           f->kev ? "yes" : "", epss_text(f->epss)))) {
+        break;
+      }
       ++shown;
     }
-    out += "\n";
-    if (shown < sorted.size()) left_out.push_back(fmt::format("{} of {} findings", sorted.size() - shown, sorted.size()));
-  } else if (doc.scanned) {
-    out += "No vulnerabilities found.\n\n";
+    out_ += "\n";
+    left_out(shown, sorted.size(), "findings", true);
   }
 
-  if (doc.has_packages && !doc.scanned) {
+  void packages() {
     std::map<std::string, size_t> types, licenses;
-    for (const auto& p : doc.packages) {
+    for (const auto& p : doc_.packages) {
       ++types[p.type];
       for (const auto& l : p.licenses) ++licenses[l];
       if (p.licenses.empty()) ++licenses["(none declared)"];
     }
-    out += fmt::format("**{} packages**", doc.packages.size());
-    for (const auto& [t, n] : types) out += fmt::format(" · {} {}", cell(t), n);
-    out += "\n\n### Licenses\n\n| License | Packages |\n|---|---:|\n";
+    out_ += fmt::format("**{} packages**", doc_.packages.size());
+    for (const auto& [t, n] : types) out_ += fmt::format(" · {} {}", cell(t), n);
+    out_ += "\n\n### Licenses\n\n| License | Packages |\n|---|---:|\n";
     size_t shown = 0;
     for (const auto& [l, n] : licenses) {
-      if (!budget.add(out, fmt::format("| {} | {} |\n", cell(l), n))) break;
+      if (!add(fmt::format("| {} | {} |\n", cell(l), n))) break;
       ++shown;
     }
-    out += "\n";
-    if (shown < licenses.size()) left_out.push_back(fmt::format("{} licenses", licenses.size() - shown));
-    out += "### Packages\n\n| Package | Version | Type | Licenses |\n|---|---|---|---|\n";
+    out_ += "\n";
+    left_out(shown, licenses.size(), "licenses", false);
+    out_ += "### Packages\n\n| Package | Version | Type | Licenses |\n|---|---|---|---|\n";
     shown = 0;
-    for (const auto& p : doc.packages) {
+    for (const auto& p : doc_.packages) {
       std::string lic;
       for (const auto& l : p.licenses) lic += (lic.empty() ? "" : ", ") + l;
-      if (!budget.add(out, fmt::format("| {} | {} | {} | {} |\n", cell(p.name), cell(p.version), cell(p.type), cell(lic)))) break;
+      if (!add(fmt::format("| {} | {} | {} | {} |\n", cell(p.name), cell(p.version), cell(p.type), cell(lic)))) break;
       ++shown;
     }
-    out += "\n";
-    if (shown < doc.packages.size()) {
-      left_out.push_back(fmt::format("{} of {} packages", doc.packages.size() - shown, doc.packages.size()));
-    }
+    out_ += "\n";
+    left_out(shown, doc_.packages.size(), "packages", true);
   }
 
-  if (!left_out.empty()) {
-    std::string what;
-    for (size_t i = 0; i < left_out.size(); ++i) what += (i ? ", " : "") + left_out[i];
-    out += fmt::format("_Left out to stay within {} characters: {}. The JSON or HTML report has everything._\n",
-                       limit, what);
+  void finish() {
+    if (!left_out_.empty()) {
+      std::string what;
+      for (size_t i = 0; i < left_out_.size(); ++i) what += (i ? ", " : "") + left_out_[i];
+      out_ += fmt::format("_Left out to stay within {} characters: {}. The JSON or HTML report has everything._\n",
+                          limit_, what);
+    }
+    out_ += fmt::format("\n<sub>imagegate {}</sub>\n", cell(doc_.tool_version));
   }
-  out += fmt::format("\n<sub>imagegate {}</sub>\n", cell(doc.tool_version));
-  return out;
-}
+
+  const Document& doc_;
+  size_t limit_;
+  size_t budget_;
+  std::string out_;
+  std::vector<std::string> left_out_;
+};
+
+}  // namespace
+
+std::string write_markdown(const Document& doc, size_t limit) { return MarkdownWriter(doc, limit).run(); }
 
 }  // namespace ig::report
