@@ -20,8 +20,10 @@
 #include "cli/list_flags.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/report_output.h"
 #include "inventory/catalog.h"
 #include "policy/attestation.h"
+#include "policy/check_document.h"
 #include "policy/check_report.h"
 #include "policy/policy.h"
 #include "policy/sink.h"
@@ -30,6 +32,7 @@
 #include "scan/db_age.h"
 #include "scan/gate.h"
 #include "scan/matcher.h"
+#include "scan/scan_document.h"
 #include "scan/scan_json.h"
 #include "scan/scan_sarif.h"
 #include "util/digest.h"
@@ -50,6 +53,7 @@ struct CheckOptions {
   std::string policy_file;
   std::string format = "table";
   std::string output;
+  std::string template_file;
   std::string output_dir;
   std::string digest_file;
   std::vector<std::string> severities;
@@ -330,6 +334,7 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   // Everything that can fail on the user's input fails before any network.
   std::set<std::string> vex_origins;
   IG_ASSIGN(auto gate, gate_of(pol, vex_origins));
+  IG_ASSIGN(ReportRequest req, prepare_report(o.format, o.template_file));
   IG_ASSIGN(auto sinks, make_sinks(o.output_dir, o.webhooks, o.slack_webhooks, o.webhook_timeout, o.notify_on_warn,
                                    sinks_with_warn(o)));
   const bool need_catalog =
@@ -344,8 +349,9 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   std::optional<sign::PublicKey> reuse_key;
   policy::AcceptRules accept;
   if (!o.reuse_key.empty()) {
-    if (o.format == "sarif") {
-      return fail(ErrorCode::usage, "--reuse-attestation prints the verdict, not findings: use --format table or json");
+    if (o.format != "table" && o.format != "json") {
+      return fail(ErrorCode::usage, "--reuse-attestation prints the stored verdict as a table or JSON only: use --format "
+                  "table or json");
     }
     IG_ASSIGN(reuse_key, load_public_key(o.reuse_key));
     IG_ASSIGN(accept.max_age_seconds, scan::parse_max_age("--max-age", o.max_age));
@@ -488,7 +494,13 @@ Result<int> run_check(const GlobalOptions& global, const CheckOptions& o) {
   }
 
   std::string doc;
-  if (o.format == "json") doc = policy::write_check_json(report);
+  if (req.format) {
+    auto rdoc = document_of(img, "check", IG_VERSION);
+    if (scanned) report::add_inventory(rdoc, scanned->inventory, true);
+    if (scanned && db) scan::add_scan(rdoc, scanned->report);
+    policy::add_check(rdoc, report, pol);
+    IG_ASSIGN(doc, render_report(rdoc, req));
+  } else if (o.format == "json") doc = policy::write_check_json(report);
   else if (o.format == "sarif") doc = scan::write_sarif(scanned ? scanned->report : scan::ScanReport{});
   else doc = policy::write_check_table(report);
   IG_TRY(write_output(doc, o.output));
@@ -526,8 +538,12 @@ void register_check(CLI::App& app, GlobalOptions& global, Runner& run) {
       ->required();
   cmd->add_option("--policy", o->policy_file,
                   "Policy file (YAML or JSON; docs/check.md). Without it: CRITICAL vulnerabilities deny");
-  cmd->add_option("-f,--format", o->format, "Output: table (default), json (docs/check.md) or sarif (the findings)")
-      ->check(CLI::IsMember({"table", "json", "sarif"}));
+  cmd->add_option("-f,--format", o->format,
+                  "Output: table (default), json (docs/check.md), sarif (the findings), html, markdown, junit (one test "
+                  "case per rule), gitlab (container-scanning report of the findings) or template (--template FILE); "
+                  "docs/report-formats.md")
+      ->check(CLI::IsMember({"table", "json", "sarif", "html", "markdown", "junit", "gitlab", "template"}));
+  add_template_option(*cmd, o->template_file);
   cmd->add_option("-o,--output", o->output, "Write the output to FILE instead of standard output");
   cmd->add_option("--output-dir", o->output_dir,
                   "Also write verdict.json, findings.json, summary.txt, sbom.cdx.json and policy.applied.json here");

@@ -8,6 +8,7 @@
 #include "cli/image_identity.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/report_output.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
 #include "report/sbom.h"
@@ -25,6 +26,7 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
     std::string image;
     std::string format = "table";
     std::string output;
+    std::string template_file;
     bool timestamp = false;
     unsigned threads = 0;
     uint64_t max_layer_bytes = image::WalkLimits{}.max_layer_bytes;
@@ -41,9 +43,14 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
                   "--input FILE)");
   cmd->add_option("-f,--format", opts->format,
                   "Output format: table (default), json (imagegate's own, lossless), cyclonedx (= cyclonedx@1.6), "
-                  "cyclonedx@1.5, cyclonedx@1.4, spdx-json (SPDX 2.3)")
-      ->check(CLI::IsMember(std::vector<std::string>(std::begin(report::k_sbom_format_names),
-                                                     std::end(report::k_sbom_format_names))));
+                  "cyclonedx@1.5, cyclonedx@1.4, spdx-json (SPDX 2.3), html, markdown, junit or template "
+                  "(--template FILE); docs/report-formats.md")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names(std::begin(report::k_sbom_format_names), std::end(report::k_sbom_format_names));
+        for (auto n : {"html", "markdown", "junit", "template"}) names.emplace_back(n);
+        return names;
+      }()));
+  add_template_option(*cmd, opts->template_file);
   cmd->add_option("-o,--output", opts->output, "Write the SBOM to FILE (atomically) instead of standard output");
   cmd->add_flag("--timestamp", opts->timestamp,
                 "Record the current time in the SBOM (default: none, so that two runs give identical output)");
@@ -72,7 +79,9 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
         return 0;
       }
       if (!opts->kms_key.empty()) return report_error(Error{ErrorCode::usage, "--kms-key goes with --export-inspector"});
-      auto format = report::parse_sbom_format(opts->format);
+      auto req = prepare_report(opts->format, opts->template_file);
+      if (!req) return report_error(req.error());
+      auto format = req->format ? Result<report::SbomFormat>(report::SbomFormat{}) : report::parse_sbom_format(opts->format);
       if (!format) return report_error(format.error());
       auto input = opts->image_opts.image_input(opts->image);
       if (!input) return report_error(input.error());
@@ -92,6 +101,14 @@ void register_sbom(CLI::App& app, GlobalOptions& global, Runner& run) {
       walk.use_cache = ro->use_cache;
       auto inv = inventory::catalog(*img, walk);
       if (!inv) return report_error(inv.error());
+      if (req->format) {
+        auto doc = document_of(*img, "sbom", IG_VERSION);
+        report::add_inventory(doc, *inv, true);
+        auto text = render_report(doc, *req);
+        if (!text) return report_error(text.error());
+        if (auto r = write_output(*text, opts->output); !r) return report_error(r.error());
+        return 0;
+      }
       report::SbomInput in{identity_of(*img), std::move(*inv), IG_VERSION, std::nullopt};
       if (opts->timestamp) in.timestamp = report::rfc3339_utc_now();
       if (auto r = write_output(report::write_sbom(in, *format), opts->output); !r) return report_error(r.error());

@@ -14,12 +14,14 @@
 #include "cli/list_flags.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/report_output.h"
 #include "image/resolve.h"
 #include "inventory/catalog.h"
 #include "scan/db_age.h"
 #include "scan/gate.h"
 #include "scan/matcher.h"
 #include "scan/scan_cyclonedx.h"
+#include "scan/scan_document.h"
 #include "scan/scan_json.h"
 #include "scan/scan_sarif.h"
 #include "scan/scan_table.h"
@@ -39,6 +41,7 @@ struct ScanOptions {
   std::string image;
   std::string format = "table";
   std::string output;
+  std::string template_file;
   std::vector<std::string> severities;
   std::string threshold;
   bool ignore_unfixed = false;
@@ -157,6 +160,7 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   IG_TRY(o.findings_from.validate());
   IG_ASSIGN(auto input, o.image_opts.image_input(o.image));
   IG_ASSIGN(auto gate, gate_options(o));
+  IG_ASSIGN(ReportRequest req, prepare_report(o.format, o.template_file));
   if (!o.findings_from.engine()) return run_aws_scan(o, input, gate);
   int64_t max_age = 0;
   if (!o.skip_db_age_check) {
@@ -210,6 +214,14 @@ Result<int> run_scan(const GlobalOptions& global, const ScanOptions& o) {
   for (const auto& w : report.warnings) log::warn("{}", w);
   if (o.format == "sarif" || o.format == "cyclonedx") IG_TRY(load_details(report, *db));
 
+  if (req.format) {
+    auto doc = document_of(img, "scan", IG_VERSION);
+    report::add_inventory(doc, inv, true);
+    scan::add_scan(doc, report);
+    IG_ASSIGN(auto text, render_report(doc, req));
+    IG_TRY(write_output(text, o.output));
+    return report.findings.empty() ? 0 : o.exit_code;
+  }
   report::SbomInput sbom;
   if (o.format == "cyclonedx") sbom = report::SbomInput{identity_of(img), std::move(inv), IG_VERSION, std::nullopt};
   IG_TRY(write_output(render(report, o.format, sbom), o.output));
@@ -226,8 +238,11 @@ void register_scan(CLI::App& app, GlobalOptions& global, Runner& run) {
                   "--input FILE)");
   cmd->add_option("-f,--format", opts->format,
                   "Output format: table (default), json (docs/scan-json.md), sarif (SARIF 2.1.0 for GitHub code "
-                  "scanning) or cyclonedx (CycloneDX 1.6 SBOM with vulnerabilities; docs/scan-formats.md)")
-      ->check(CLI::IsMember({"table", "json", "sarif", "cyclonedx"}));
+                  "scanning), cyclonedx (CycloneDX 1.6 SBOM with vulnerabilities; docs/scan-formats.md), html, "
+                  "markdown, junit, gitlab (container-scanning report) or template (--template FILE); "
+                  "docs/report-formats.md")
+      ->check(CLI::IsMember({"table", "json", "sarif", "cyclonedx", "html", "markdown", "junit", "gitlab", "template"}));
+  add_template_option(*cmd, opts->template_file);
   cmd->add_option("-o,--output", opts->output, "Write the report to FILE (atomically) instead of standard output");
   // One value per occurrence: IMAGE is optional (--input), so a list option
   // left greedy would swallow it (`--severity CRITICAL IMAGE`).
