@@ -1,7 +1,10 @@
 // imagegate: decide whether a container image may be deployed.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <exception>
 
+#include "cli/build_info.h"
 #include "cli/command.h"
 #include "util/log.h"
 
@@ -11,7 +14,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"imagegate: read, inventory, scan and verify container images"};
-  app.set_version_flag("--version", std::string("imagegate ") + IG_VERSION);
+  {
+    ig::cli::BuildInfo b = ig::cli::build_info();
+    app.set_version_flag("--version", fmt::format("imagegate {} (commit {}, built {})", b.version, b.commit, b.build_date));
+  }
   app.require_subcommand(1);
   // Global flags also work after the command (`imagegate scan -q IMAGE`), as
   // Trivy users type them; set before the commands are added, which inherit it.
