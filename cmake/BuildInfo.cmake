@@ -3,7 +3,7 @@
 #
 # The date is SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the
 # commit's date, never the wall clock: two builds of one commit print the
-# same thing, and the Debian package made from them is byte-identical.
+# same thing.
 # Reconfigures when HEAD moves, so a rebuild after a commit is not stale;
 # only build_info.cpp includes the header, so that recompiles one file.
 

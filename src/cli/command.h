@@ -62,6 +62,8 @@ void register_verify_blob(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_verify_attestation(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_check(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_policy(CLI::App& app, GlobalOptions& global, Runner& run);
+// Hidden: man pages and completions from these definitions (generate.cpp).
+void register_generate(CLI::App& app, GlobalOptions& global, Runner& run);
 
 // The vulnerability database file: --db, else $IMAGEGATE_DB, else
 // <cache dir>/db/imagegate.db. Defined in db.cpp.

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   ig::cli::register_verify_attestation(app, global, run);
   ig::cli::register_check(app, global, run);
   ig::cli::register_policy(app, global, run);
+  ig::cli::register_generate(app, global, run);
 
   try {
     app.parse(argc, argv);
