@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string db;  // --db / $IMAGEGATE_DB; "" means <cache_dir>/db/imagegate.db (see database_path)
   bool quiet = false;
   bool debug = false;
+  std::string color = "auto";  // --color auto|always|never (util/terminal.h)
 };
 
 // Options for commands that read an image (inspect, sbom, scan, ...).

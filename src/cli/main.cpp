@@ -1,12 +1,15 @@
 // imagegate: decide whether a container image may be deployed.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
 
 #include "cli/build_info.h"
 #include "cli/command.h"
 #include "util/log.h"
+#include "util/terminal.h"
 
 #ifndef IG_VERSION
 #define IG_VERSION "dev"
@@ -28,6 +31,9 @@ int main(int argc, char** argv) {
       ->envname("IMAGEGATE_DB");
   app.add_flag("-q,--quiet", global.quiet, "Print only errors");
   app.add_flag("--debug", global.debug, "Print debug diagnostics");
+  app.add_option("--color", global.color,
+                 "Colour on standard error: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   ig::cli::Runner run;
   ig::cli::register_inspect(app, global, run);
@@ -53,6 +59,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return ig::cli::report_parse_error(app, e);
   }
+  auto color = ig::term::parse_color_mode(global.color);
+  ig::term::set_stderr_color(ig::term::use_color(color.value_or(ig::term::ColorMode::automatic),
+                                                 ig::term::environment_of(STDERR_FILENO)));
   if (global.debug) {
     ig::log::set_level(ig::log::Level::debug);
   } else if (global.quiet) {
