@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string db;  // --db / $IMAGEGATE_DB; "" means <cache_dir>/db/imagegate.db (see database_path)
   bool quiet = false;
   bool debug = false;
+  std::string color = "auto";  // --color auto|always|never (util/terminal.h)
 };
 
 // Options for commands that read an image (inspect, sbom, scan, ...).
@@ -63,6 +64,8 @@ void register_verify_attestation(CLI::App& app, GlobalOptions& global, Runner& r
 void register_check(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_policy(CLI::App& app, GlobalOptions& global, Runner& run);
 void register_lambda(CLI::App& app, GlobalOptions& global, Runner& run);
+// Hidden: man pages and completions from these definitions (generate.cpp).
+void register_generate(CLI::App& app, GlobalOptions& global, Runner& run);
 
 // The vulnerability database file: --db, else $IMAGEGATE_DB, else
 // <cache dir>/db/imagegate.db. Defined in db.cpp.

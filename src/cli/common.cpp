@@ -10,6 +10,7 @@
 #include "image/registry_endpoints.h"
 #include "util/duration.h"
 #include "util/fs.h"
+#include "util/terminal.h"
 
 namespace ig::cli {
 
@@ -70,7 +71,12 @@ Result<image::ResolveOptions> ImageOptions::to_resolve_options(const GlobalOptio
 }
 
 int report_error(const Error& e) {
-  std::fprintf(stderr, "imagegate: error: %s\n", e.message.c_str());
+  if (term::stderr_color()) {
+    std::fprintf(stderr, "imagegate: %serror%s: %s\n", term::sgr(term::Tone::error).data(), term::k_sgr_reset.data(),
+                 e.message.c_str());
+  } else {
+    std::fprintf(stderr, "imagegate: error: %s\n", e.message.c_str());
+  }
   return e.exit_code();
 }
 

@@ -14,6 +14,7 @@
 
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/terminal.h"
 #include "vulndb/feeds.h"
 #include "vulndb/update.h"
 
@@ -53,7 +54,9 @@ std::chrono::milliseconds retry_base() {
 // downloaded is a bar redrawn in place (at most every 100 ms).
 class FeedReporter {
  public:
-  explicit FeedReporter(bool quiet) : quiet_(quiet), tty_(!quiet && ::isatty(STDERR_FILENO) != 0) {}
+  explicit FeedReporter(bool quiet)
+      : quiet_(quiet),
+        tty_(term::progress_style(quiet, term::environment_of(STDERR_FILENO)) == term::ProgressStyle::bars) {}
 
   void progress(const vulndb::Feed& f, uint64_t done, uint64_t total) {
     if (!tty_) return;

@@ -1,9 +1,15 @@
 // imagegate: decide whether a container image may be deployed.
+#include <fmt/format.h>
+
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
 
+#include "cli/build_info.h"
 #include "cli/command.h"
 #include "util/log.h"
+#include "util/terminal.h"
 
 #ifndef IG_VERSION
 #define IG_VERSION "dev"
@@ -11,7 +17,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"imagegate: read, inventory, scan and verify container images"};
-  app.set_version_flag("--version", std::string("imagegate ") + IG_VERSION);
+  {
+    ig::cli::BuildInfo b = ig::cli::build_info();
+    app.set_version_flag("--version", fmt::format("imagegate {} (commit {}, built {})", b.version, b.commit, b.build_date));
+  }
   app.require_subcommand(1);
   // Global flags also work after the command (`imagegate scan -q IMAGE`), as
   // Trivy users type them; set before the commands are added, which inherit it.
@@ -22,6 +31,9 @@ int main(int argc, char** argv) {
       ->envname("IMAGEGATE_DB");
   app.add_flag("-q,--quiet", global.quiet, "Print only errors");
   app.add_flag("--debug", global.debug, "Print debug diagnostics");
+  app.add_option("--color", global.color,
+                 "Colour on standard error: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   ig::cli::Runner run;
   ig::cli::register_inspect(app, global, run);
@@ -41,12 +53,16 @@ int main(int argc, char** argv) {
   ig::cli::register_check(app, global, run);
   ig::cli::register_policy(app, global, run);
   ig::cli::register_lambda(app, global, run);
+  ig::cli::register_generate(app, global, run);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return ig::cli::report_parse_error(app, e);
   }
+  auto color = ig::term::parse_color_mode(global.color);
+  ig::term::set_stderr_color(ig::term::use_color(color.value_or(ig::term::ColorMode::automatic),
+                                                 ig::term::environment_of(STDERR_FILENO)));
   if (global.debug) {
     ig::log::set_level(ig::log::Level::debug);
   } else if (global.quiet) {

@@ -7,8 +7,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "image/registry.h"
+#include "util/terminal.h"
 
 namespace ig::cli {
 
@@ -60,12 +62,36 @@ class ProgressBoard {
   std::chrono::steady_clock::time_point last_draw_{};
 };
 
+// Without a terminal: one line per blob when its download completes, so a CI
+// log shows what was fetched and how big it was, without redraws.
+class ProgressLines {
+ public:
+  void update(const std::string& digest, uint64_t done, uint64_t total) {
+    if (total == 0 || done < total) return;
+    std::lock_guard lock(mutex_);
+    if (!finished_.insert(digest).second) return;
+    std::fprintf(stderr, "imagegate: downloaded %.19s (%.1f MB)\n", digest.c_str(), static_cast<double>(total) / 1e6);
+    std::fflush(stderr);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> finished_;
+};
+
 }  // namespace
 
 void attach_progress(const image::ResolvedImage& img, const GlobalOptions& global) {
-  if (global.quiet || ::isatty(STDERR_FILENO) == 0 || img.kind != image::SourceKind::registry) return;
+  auto style = term::progress_style(global.quiet, term::environment_of(STDERR_FILENO));
+  if (style == term::ProgressStyle::none || img.kind != image::SourceKind::registry) return;
   auto* source = dynamic_cast<image::RegistrySource*>(img.source.get());
   if (source == nullptr) return;
+  if (style == term::ProgressStyle::lines) {
+    auto lines = std::make_shared<ProgressLines>();
+    source->client().set_progress(
+        [lines](const std::string& digest, uint64_t done, uint64_t total) { lines->update(digest, done, total); });
+    return;
+  }
   auto board = std::make_shared<ProgressBoard>();
   source->client().set_progress(
       [board](const std::string& digest, uint64_t done, uint64_t total) { board->update(digest, done, total); });

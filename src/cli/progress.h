@@ -1,5 +1,6 @@
-// Per-blob download progress bars on stderr, only when stderr is a terminal:
-// pipelines and log files get nothing.
+// Per-blob download progress on stderr: bars redrawn in place on a terminal,
+// one line per finished download otherwise (CI logs), nothing with --quiet
+// (the choice is util/terminal.h's progress_style).
 #pragma once
 
 #include "cli/command.h"
@@ -7,8 +8,8 @@
 
 namespace ig::cli {
 
-// Draws a bar per blob as the registry source downloads it. No-op unless
-// stderr is a TTY, the image comes from a registry and --quiet is off.
+// Reports each blob the registry source downloads. No-op for images that do
+// not come from a registry, and with --quiet.
 void attach_progress(const image::ResolvedImage& img, const GlobalOptions& global);
 
 }  // namespace ig::cli

@@ -1,10 +1,14 @@
-// imagegate version compare|satisfies: order versions and test ranges with
-// the same ecosystem rules the vulnerability matcher uses.
+// imagegate version: what this binary is (version, commit, build date,
+// database schema, libraries); `version compare|satisfies` order versions and
+// test ranges with the same ecosystem rules the vulnerability matcher uses.
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <iostream>
 
+#include "cli/build_info.h"
 #include "cli/command.h"
 #include "version/version.h"
 
@@ -117,11 +121,46 @@ Result<version::Ecosystem> resolve_ecosystem(const std::string& name) {
   return e;
 }
 
+int print_build_info(const std::string& format) {
+  BuildInfo b = build_info();
+  if (format == "json") {
+    nlohmann::ordered_json libs = nlohmann::ordered_json::object();
+    for (const auto& l : library_versions()) libs[l.name] = {{"version", l.version}, {"origin", l.origin}};
+    nlohmann::ordered_json j = {{"version", b.version},
+                                {"commit", b.commit},
+                                {"build_date", b.build_date},
+                                {"database_schema", b.database_schema},
+                                {"compiler", b.compiler},
+                                {"libraries", libs}};
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  fmt::print("imagegate {}\ncommit:          {}\nbuild date:      {}\ndatabase schema: {}\ncompiler:        {}\n",
+             b.version, b.commit, b.build_date, b.database_schema, b.compiler);
+  fmt::print("libraries:\n");
+  for (const auto& l : library_versions()) {
+    fmt::print("  {:<14} {}{}\n", l.name, l.version.empty() ? "not found" : l.version,
+               l.origin == "build" ? " (built with)" : "");
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_version(CLI::App& app, GlobalOptions& /*global*/, Runner& run) {
-  auto* top = app.add_subcommand("version", "Compare versions and test version ranges by an ecosystem's rules");
-  top->require_subcommand(1);
+  auto* top = app.add_subcommand(
+      "version",
+      "Print the version, commit, build date, database schema and library versions; or compare versions and test "
+      "version ranges by an ecosystem's rules");
+  top->require_subcommand(0, 1);
+  auto format = std::make_shared<std::string>("table");
+  top->add_option("-f,--format", *format, "Output format of the build information")
+      ->check(CLI::IsMember({"table", "json"}));
+  // Runs after a subcommand's callback; only the bare `imagegate version` is ours.
+  top->callback([&run, top, format] {
+    if (!top->get_subcommands().empty()) return;
+    run = [format] { return print_build_info(*format); };
+  });
 
   auto cmp = std::make_shared<Opts>();
   auto* c = top->add_subcommand("compare", "Print <, = or > as version A orders before, equal to or after B");

@@ -36,6 +36,7 @@ struct Api {
   decltype(&::curl_share_init) share_init = nullptr;
   decltype(&::curl_share_setopt) share_setopt = nullptr;
   decltype(&::curl_share_cleanup) share_cleanup = nullptr;
+  decltype(&::curl_version_info) version_info = nullptr;
   std::string error;  // why loading failed; empty when loaded
 };
 
@@ -69,7 +70,8 @@ const Api& api() {
               bind(lib, "curl_slist_free_all", a.slist_free_all, a.error) &&
               bind(lib, "curl_share_init", a.share_init, a.error) &&
               bind(lib, "curl_share_setopt", a.share_setopt, a.error) &&
-              bind(lib, "curl_share_cleanup", a.share_cleanup, a.error);
+              bind(lib, "curl_share_cleanup", a.share_cleanup, a.error) &&
+              bind(lib, "curl_version_info", a.version_info, a.error);
     if (!ok) {
       std::string error = std::move(a.error);
       a = Api{};  // all or nothing: a half-bound library is never called
@@ -187,6 +189,11 @@ CURLSHcode curl_share_setopt(CURLSH* share, CURLSHoption option, ...) {
 
 CURLSHcode curl_share_cleanup(CURLSH* share) {
   return loaded() && share != nullptr ? api().share_cleanup(share) : CURLSHE_INVALID;
+}
+
+// `imagegate version` reports the libcurl it would load; nullptr when none.
+curl_version_info_data* curl_version_info(CURLversion age) {
+  return loaded() ? api().version_info(age) : nullptr;
 }
 
 }  // extern "C"

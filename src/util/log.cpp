@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "util/terminal.h"
+
 namespace ig::log {
 
 namespace {
@@ -16,8 +18,14 @@ Level level() { return g_level; }
 
 void write(Level l, std::string_view message) {
   static constexpr const char* k_prefix[] = {"debug", "info", "warning", "error", ""};
+  std::string_view on, off;
+  if (term::stderr_color() && (l == Level::warn || l == Level::error)) {
+    on = term::sgr(l == Level::error ? term::Tone::error : term::Tone::warning);
+    off = term::k_sgr_reset;
+  }
   std::lock_guard lock(g_write_mutex);
-  std::fprintf(stderr, "imagegate: %s: %.*s\n", k_prefix[static_cast<int>(l)], static_cast<int>(message.size()),
+  std::fprintf(stderr, "imagegate: %.*s%s%.*s: %.*s\n", static_cast<int>(on.size()), on.data(),
+               k_prefix[static_cast<int>(l)], static_cast<int>(off.size()), off.data(), static_cast<int>(message.size()),
                message.data());
 }
 
