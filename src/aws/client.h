@@ -89,6 +89,8 @@ class Client {
                                  const std::vector<std::pair<std::string, std::string>>& params) const;
 
   // --- additions beyond the shared contract (only added to, never changed) ---
+  // Note: credentials with an empty access key id (static_credentials({}))
+  // make send() go unsigned, as STS AssumeRoleWithWebIdentity requires.
 
   // Like make(), at an explicit endpoint URL ("http://127.0.0.1:5000"), e.g.
   // the host of an awskms://HOST/ key reference. usage error when region is empty.

@@ -308,6 +308,17 @@ Authenticator::Authenticator(std::string registry, RegistryOptions options, Http
     : registry_(std::move(registry)), options_(std::move(options)), send_(std::move(send)) {}
 
 Error Authenticator::access_denied(const std::string& repository) const {
+  std::string origin;
+  {
+    std::lock_guard lock(mutex_);
+    origin = provided_origin_;
+  }
+  if (!origin.empty()) {
+    return Error{ErrorCode::not_found,
+                 fmt::format("access denied to {} on {} with credentials from {}: check that the caller may pull "
+                             "it (repository policy, IAM permissions), or configure other credentials",
+                             repository, registry_, origin)};
+  }
   return Error{ErrorCode::not_found,
                fmt::format("access denied to {} on {}: check credentials (docker login / --username)", repository,
                            registry_)};
@@ -341,6 +352,7 @@ Result<Credentials> Authenticator::credentials() {
     refresh_next_ = false;
     IG_ASSIGN(credentials_, find_credentials(registry_, options_, refresh));
     if (!credentials_->empty()) log::debug("using credentials for {} from {}", registry_, credentials_->origin);
+    if (credentials_->provided) provided_origin_ = credentials_->origin;
   }
   return *credentials_;
 }

@@ -113,10 +113,11 @@ class Authenticator {
   std::string registry_;
   RegistryOptions options_;
   HttpSender send_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::optional<Credentials> credentials_;  // looked up on the first challenge
   bool refreshed_ = false;     // refresh_provided_credentials() already used
   bool refresh_next_ = false;  // the next lookup asks the provider to refresh
+  std::string provided_origin_;  // where provided credentials came from, for access_denied()
   std::map<std::string, Token> by_scope_;  // scope -> Authorization value and its expiry
 };
 

@@ -12,7 +12,7 @@
 # No secret may appear in any output, even with --debug.
 set -euo pipefail
 . "$IG_SOURCE_DIR/tests/integration/lib/registry_lib.sh"
-for t in moto_server aws; do
+for t in moto_server; do
   command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t is not installed"; exit 77; }
 done
 ACCOUNT=123456789012
@@ -34,7 +34,19 @@ unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_WEB_IDENTITY_TOKEN_F
 export AWS_CONFIG_FILE="$W/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$W/no-aws-credentials"
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL="$MOTO" AWS_EC2_METADATA_DISABLED=true
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI-env-secret
-awscli() { aws --output json "$@"; }
+# moto calls with curl, not the AWS CLI (a second of Python start-up per call). Before reset-auth moto
+# checks no signature and routes by the credential scope, so a fixed Authorization header suffices.
+moto_auth() { echo "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/$1/aws4_request, SignedHeaders=host, Signature=0"; }
+ecr_call() {  # ecr_call OPERATION JSON
+  curl -sf -X POST "$MOTO/" -H "$(moto_auth ecr)" -H "Content-Type: application/x-amz-json-1.1" \
+    -H "X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.$1" --data-binary "$2"
+}
+iam_call() {  # iam_call FORM...
+  local args=() f
+  for f in "$@"; do args+=(--data-urlencode "$f"); done
+  curl -sf -X POST "$MOTO/" -H "$(moto_auth iam)" --data "Version=2010-05-08" "${args[@]}"
+}
+xml_value() { sed -n "s|.*<$1>\([^<]*\)</$1>.*|\1|p" | head -1; }
 
 ECR_HOST="$ACCOUNT.dkr.ecr.us-east-1.amazonaws.com"
 export IMAGEGATE_REGISTRY_MIRRORS="$ECR_HOST http://$R"
@@ -45,11 +57,12 @@ reg_build_image "$L" one amd64 "ecr image"
 reg_push "oci:$L:one" "docker://$R/team/app:v1" --dest-creds "AWS:$ACCOUNT-auth-token"
 skopeo inspect --raw --tls-verify=false --creds "AWS:$ACCOUNT-auth-token" "docker://$R/team/app:v1" >"$W/manifest.json"
 want="sha256:$(sha256sum "$W/manifest.json" | cut -d' ' -f1)"
-awscli ecr create-repository --repository-name team/app >/dev/null
-awscli ecr put-image --repository-name team/app --image-tag v1 --image-manifest "file://$W/manifest.json" \
-  --image-manifest-media-type application/vnd.oci.image.manifest.v1+json --image-digest "$want" >/dev/null
+ecr_call CreateRepository '{"repositoryName":"team/app"}' >/dev/null
+ecr_call PutImage "$(jq -n --rawfile m "$W/manifest.json" --arg d "$want" '{repositoryName: "team/app",
+  imageTag: "v1", imageManifest: $m, imageManifestMediaType: "application/vnd.oci.image.manifest.v1+json",
+  imageDigest: $d}')" >/dev/null
 check "moto ECR agrees with the registry" \
-  "$(awscli ecr describe-images --repository-name team/app | jq -r '.imageDetails[0].imageDigest')" "$want"
+  "$(ecr_call DescribeImages '{"repositoryName":"team/app"}' | jq -r '.imageDetails[0].imageDigest')" "$want"
 
 pull() { "$IMAGEGATE" inspect --format json "$ECR_HOST/team/app:v1"; }
 # expect_in NAME FILE PATTERN [-E]: FILE has a line matching PATTERN (fixed string, or -E regexp).
@@ -94,6 +107,13 @@ DOCKER_CONFIG="$W/docker" PATH="$W/bin:$PATH" "$IMAGEGATE" --debug inspect --for
 check "pull through the credential helper" "$(jq -r .digest "$W/helper.json")" "$want"
 check "helper asked" "$(head -1 "$W/helper.log")" "get $ECR_HOST"
 check "ECR not asked when a helper answers" "$(grep -c "Amazon ECR" "$W/helper-debug.log" || true)" "0"
+
+# 3b. Another account's registry: the token is asked for that registry id; the registry refuses it (its
+# htpasswd knows only $ACCOUNT), so after one refresh the pull fails naming where the credentials came from.
+OTHER_HOST="210987654321.dkr.ecr.us-east-1.amazonaws.com"
+IMAGEGATE_REGISTRY_MIRRORS="$IMAGEGATE_REGISTRY_MIRRORS;$OTHER_HOST http://$R" expect_fail 3 \
+  "access denied to team/app on $OTHER_HOST with credentials from Amazon ECR GetAuthorizationToken" \
+  "$IMAGEGATE" inspect "$OTHER_HOST/team/app:v1"
 
 # 4. The rest of the chain, with no key in the environment.
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
@@ -159,15 +179,16 @@ expect_fail 2 "AWS credentials are missing: set AWS_ACCESS_KEY_ID" "$IMAGEGATE" 
 
 # 5. Signatures checked (moto reset-auth): an IAM user with a policy, one without, and a wrong secret.
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI-env-secret
-awscli iam create-user --user-name puller >/dev/null
-awscli iam put-user-policy --user-name puller --policy-name pull \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}'
-awscli iam create-access-key --user-name puller >"$W/key.json"
-awscli iam create-user --user-name nobody >/dev/null
-awscli iam create-access-key --user-name nobody >"$W/nobody.json"
+iam_call Action=CreateUser UserName=puller >/dev/null
+iam_call Action=PutUserPolicy UserName=puller PolicyName=pull \
+  'PolicyDocument={"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}' >/dev/null
+iam_call Action=CreateAccessKey UserName=puller >"$W/key.xml"
+iam_call Action=CreateUser UserName=nobody >/dev/null
+iam_call Action=CreateAccessKey UserName=nobody >"$W/nobody.xml"
 curl -sf -X POST -H "Content-Type: text/plain" --data 0 "$MOTO/moto-api/reset-auth" >/dev/null
-KEY=$(jq -r .AccessKey.AccessKeyId "$W/key.json")
-SECRET=$(jq -r .AccessKey.SecretAccessKey "$W/key.json")
+KEY=$(xml_value AccessKeyId <"$W/key.xml")
+SECRET=$(xml_value SecretAccessKey <"$W/key.xml")
+[ -n "$KEY" ] && [ -n "$SECRET" ] || { echo "FAIL: moto created no access key" >&2; exit 1; }
 rm -rf "$TOKENS"
 expect_fail 2 "Amazon ECR GetAuthorizationToken failed: " env AWS_ACCESS_KEY_ID="$KEY" \
   AWS_SECRET_ACCESS_KEY="wrong-$SECRET" "$IMAGEGATE" --debug inspect "$ECR_HOST/team/app:v1"
@@ -175,8 +196,8 @@ expect_in "the AWS error code is named" "$W/err" "InvalidSignatureException|Sign
 expect_in "the fix is named" "$W/err" "AWS refused the credentials from environment variables"
 check "wrong secret not echoed" "$(grep -c -e "$SECRET" "$W/err" || true)" "0"
 expect_fail 3 "grant the IAM action ecr:GetAuthorizationToken" env \
-  AWS_ACCESS_KEY_ID="$(jq -r .AccessKey.AccessKeyId "$W/nobody.json")" \
-  AWS_SECRET_ACCESS_KEY="$(jq -r .AccessKey.SecretAccessKey "$W/nobody.json")" "$IMAGEGATE" inspect "$ECR_HOST/team/app:v1"
+  AWS_ACCESS_KEY_ID="$(xml_value AccessKeyId <"$W/nobody.xml")" \
+  AWS_SECRET_ACCESS_KEY="$(xml_value SecretAccessKey <"$W/nobody.xml")" "$IMAGEGATE" inspect "$ECR_HOST/team/app:v1"
 AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" "$IMAGEGATE" --debug inspect --format json \
   "$ECR_HOST/team/app:v1" >"$W/signed.json" 2>"$W/signed.log"
 check "pull with a checked signature" "$(jq -r .digest "$W/signed.json")" "$want"
