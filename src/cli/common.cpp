@@ -4,8 +4,10 @@
 #include <iostream>
 #include <string>
 
+#include "cli/aws_setup.h"
 #include "cli/command.h"
 #include "image/archive_source.h"
+#include "image/registry_endpoints.h"
 #include "util/duration.h"
 #include "util/fs.h"
 
@@ -62,6 +64,8 @@ Result<image::ResolveOptions> ImageOptions::to_resolve_options(const GlobalOptio
   IG_ASSIGN(o.registry.timeout, parse_duration("--timeout", timeout));
   o.cache_dir = global.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(global.cache_dir);
   o.use_cache = !no_cache;
+  IG_ASSIGN(o.registry.endpoints, image::load_registry_endpoints());
+  o.registry.credential_provider = ecr_credential_provider(o.cache_dir / "aws" / "ecr");
   return o;
 }
 

@@ -266,22 +266,40 @@ std::string helper_server_url(std::string_view registry) {
   return std::string(registry);
 }
 
-Result<Credentials> find_credentials(std::string_view registry, const RegistryOptions& options) {
-  if (!options.username.empty()) {
-    return Credentials{options.username, options.password, {}, "--username"};
-  }
+namespace {
+
+// The docker config's entry for `registry`; empty when there is no config.
+Result<DockerConfigEntry> docker_config_entry(std::string_view registry, const RegistryOptions& options) {
   auto path = docker_config_path(options);
-  if (path.empty()) return Credentials{};
+  if (path.empty()) return DockerConfigEntry{};
   auto text = read_file(path, k_max_config_size);
   if (!text) {
-    if (text.error().code == ErrorCode::not_found && options.docker_config.empty()) return Credentials{};
+    if (text.error().code == ErrorCode::not_found && options.docker_config.empty()) return DockerConfigEntry{};
     return fail(text.error().code == ErrorCode::not_found ? ErrorCode::usage : text.error().code,
                 "reading docker config: {}", text.error().message);
   }
-  IG_ASSIGN(DockerConfigEntry entry, match_docker_config(*text, registry, path.string()));
+  return match_docker_config(*text, registry, path.string());
+}
+
+}  // namespace
+
+Result<Credentials> find_credentials(std::string_view registry, const RegistryOptions& options, bool refresh_provided) {
+  if (!options.username.empty()) {
+    return Credentials{options.username, options.password, {}, "--username"};
+  }
+  IG_ASSIGN(DockerConfigEntry entry, docker_config_entry(registry, options));
+  // A helper the user configured wins over built-in providers (as with docker).
   if (!entry.helper.empty()) {
     IG_ASSIGN(Credentials c, run_helper(entry.helper, registry));
     if (!c.empty()) return c;
+  }
+  if (options.credential_provider) {
+    IG_ASSIGN(auto provided, options.credential_provider(registry, refresh_provided));
+    if (provided) {
+      Credentials c{std::move(provided->username), std::move(provided->password), {}, std::move(provided->origin)};
+      c.provided = true;
+      return c;
+    }
   }
   return entry.credentials;
 }
@@ -290,6 +308,17 @@ Authenticator::Authenticator(std::string registry, RegistryOptions options, Http
     : registry_(std::move(registry)), options_(std::move(options)), send_(std::move(send)) {}
 
 Error Authenticator::access_denied(const std::string& repository) const {
+  std::string origin;
+  {
+    std::lock_guard lock(mutex_);
+    origin = provided_origin_;
+  }
+  if (!origin.empty()) {
+    return Error{ErrorCode::not_found,
+                 fmt::format("access denied to {} on {} with credentials from {}: check that the caller may pull "
+                             "it (repository policy, IAM permissions), or configure other credentials",
+                             repository, registry_, origin)};
+  }
   return Error{ErrorCode::not_found,
                fmt::format("access denied to {} on {}: check credentials (docker login / --username)", repository,
                            registry_)};
@@ -306,11 +335,24 @@ std::string Authenticator::authorization(const std::string& scope) {
   return it->second.value;
 }
 
+bool Authenticator::refresh_provided_credentials() {
+  std::lock_guard lock(mutex_);
+  if (!credentials_ || !credentials_->provided || refreshed_) return false;
+  credentials_.reset();
+  by_scope_.clear();
+  refreshed_ = true;
+  refresh_next_ = true;
+  return true;
+}
+
 Result<Credentials> Authenticator::credentials() {
   std::lock_guard lock(mutex_);
   if (!credentials_) {
-    IG_ASSIGN(credentials_, find_credentials(registry_, options_));
+    bool refresh = refresh_next_;
+    refresh_next_ = false;
+    IG_ASSIGN(credentials_, find_credentials(registry_, options_, refresh));
     if (!credentials_->empty()) log::debug("using credentials for {} from {}", registry_, credentials_->origin);
+    if (credentials_->provided) provided_origin_ = credentials_->origin;
   }
   return *credentials_;
 }

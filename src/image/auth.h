@@ -39,6 +39,7 @@ struct Credentials {
   std::string password;
   std::string identity_token;  // an OAuth2 refresh token ("<token>" user in docker config)
   std::string origin;          // where they came from, for messages: "--username", "docker config"...
+  bool provided = false;       // from RegistryOptions::credential_provider (may be refreshed once on a 401)
 
   bool empty() const { return username.empty() && password.empty() && identity_token.empty(); }
 };
@@ -61,11 +62,14 @@ Result<Credentials> parse_helper_output(std::string_view out, std::string_view h
 // The server URL a credential helper is asked about for `registry`.
 std::string helper_server_url(std::string_view registry);
 
-// Finds credentials for `registry`: options.username/password, else the docker
-// config (options.docker_config, $DOCKER_CONFIG/config.json or
-// ~/.docker/config.json), running its helper if one applies. Empty credentials
-// (anonymous) when nothing applies; a missing config file is not an error.
-Result<Credentials> find_credentials(std::string_view registry, const RegistryOptions& options);
+// Finds credentials for `registry`: options.username/password, else a
+// credential helper the docker config (options.docker_config,
+// $DOCKER_CONFIG/config.json or ~/.docker/config.json) names for it, else
+// options.credential_provider (asked with `refresh_provided`), else the
+// config's "auths" entry. Empty credentials (anonymous) when nothing applies;
+// a missing config file is not an error.
+Result<Credentials> find_credentials(std::string_view registry, const RegistryOptions& options,
+                                     bool refresh_provided = false);
 
 // Sends a request the way the registry client does (TLS settings, retries).
 using HttpSender = std::function<Result<HttpResponse>(HttpRequest&)>;
@@ -91,6 +95,12 @@ class Authenticator {
   // The error every refusal maps to.
   Error access_denied(const std::string& repository) const;
 
+  // After the registry refused credentials that came from the credential
+  // provider: forgets them and every token, so that the next challenge asks
+  // the provider again with refresh. True once per Authenticator; false when
+  // the credentials came from elsewhere (nothing to refresh).
+  bool refresh_provided_credentials();
+
  private:
   struct Token {
     std::string value;  // the whole Authorization header value
@@ -103,8 +113,11 @@ class Authenticator {
   std::string registry_;
   RegistryOptions options_;
   HttpSender send_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::optional<Credentials> credentials_;  // looked up on the first challenge
+  bool refreshed_ = false;     // refresh_provided_credentials() already used
+  bool refresh_next_ = false;  // the next lookup asks the provider to refresh
+  std::string provided_origin_;  // where provided credentials came from, for access_denied()
   std::map<std::string, Token> by_scope_;  // scope -> Authorization value and its expiry
 };
 

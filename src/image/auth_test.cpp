@@ -1,4 +1,5 @@
 #include "image/auth.h"
+#include "image/registry_endpoints.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -165,6 +166,75 @@ TEST_F(CredentialHelper, MissingConfigIsAnonymousUnlessNamedExplicitly) {
   EXPECT_TRUE(anon->empty());
   o.docker_config = (dir_ / "nowhere" / "config.json").string();
   EXPECT_FALSE(find_credentials("reg.example:5000", o));
+}
+
+TEST_F(CredentialHelper, ProviderComesAfterHelpersAndBeforeAuths) {
+  RegistryOptions o;
+  o.docker_config = (dir_ / "config.json").string();
+  std::vector<std::pair<std::string, bool>> asked;
+  o.credential_provider = [&](std::string_view registry, bool refresh) -> Result<std::optional<ProvidedCredentials>> {
+    asked.emplace_back(std::string(registry), refresh);
+    if (registry == "plain.example") return std::nullopt;
+    return ProvidedCredentials{"AWS", "token", "test provider"};
+  };
+  // A configured helper wins: the provider is not asked.
+  auto helper = find_credentials("reg.example:5000", o);
+  ASSERT_TRUE(helper);
+  EXPECT_EQ(helper->username, "helperuser");
+  EXPECT_TRUE(asked.empty());
+  // The helper has nothing for other.example: the provider beats the auths entry.
+  auto provided = find_credentials("other.example", o, true);
+  ASSERT_TRUE(provided);
+  EXPECT_EQ(provided->password, "token");
+  EXPECT_TRUE(provided->provided);
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_TRUE(asked[0].second);
+  // A registry the provider does not serve: anonymous.
+  auto none = find_credentials("plain.example", o);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+  // Provider errors stop the lookup.
+  o.credential_provider = [](std::string_view, bool) -> Result<std::optional<ProvidedCredentials>> {
+    return fail(ErrorCode::not_found, "denied by the provider");
+  };
+  auto err = find_credentials("plain.example", o);
+  ASSERT_FALSE(err);
+  EXPECT_EQ(err.error().message, "denied by the provider");
+}
+
+TEST(RegistryEndpoints, ParsesFileAndEnvironmentForms) {
+  auto e = parse_registry_endpoints(
+      "# mirrors\ndocker.io  https://mirror.internal:5000  ca=/etc/m.pem\n\n"
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com http://127.0.0.1:5000/ # local\n"
+      "ghcr.io https://cache insecure;quay.io https://q",
+      "test");
+  ASSERT_TRUE(e) << e.error().message;
+  ASSERT_EQ(e->size(), 4u);
+  EXPECT_EQ((*e)[0].registry, "docker.io");
+  EXPECT_EQ((*e)[0].host, "mirror.internal:5000");
+  EXPECT_EQ((*e)[0].ca_file, "/etc/m.pem");
+  EXPECT_EQ((*e)[1].scheme, "http");
+  EXPECT_EQ((*e)[1].host, "127.0.0.1:5000");
+  EXPECT_TRUE((*e)[2].insecure);
+  EXPECT_EQ((*e)[3].registry, "quay.io");
+  EXPECT_NE(find_registry_endpoint(*e, "GHCR.io"), nullptr);
+  EXPECT_EQ(find_registry_endpoint(*e, "gcr.io"), nullptr);
+}
+
+TEST(RegistryEndpoints, BadEntriesNameTheEntryAndTheFix) {
+  for (const char* bad : {"docker.io", "docker.io ftp://x", "docker.io https://x/path", "docker.io https://u@x",
+                          "docker.io https://x bogus", "docker.io http://x insecure", "bad/host https://x",
+                          "docker.io https://"}) {
+    auto r = parse_registry_endpoints(bad, "IMAGEGATE_REGISTRY_MIRRORS");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::usage);
+    EXPECT_NE(r.error().message.find("IMAGEGATE_REGISTRY_MIRRORS entry 1"), std::string::npos) << r.error().message;
+  }
+  // The last entry for a registry wins.
+  auto e = parse_registry_endpoints("a.io https://one; a.io https://two", "t");
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->size(), 1u);
+  EXPECT_EQ((*e)[0].host, "two");
 }
 
 }  // namespace

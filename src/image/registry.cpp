@@ -175,11 +175,20 @@ RegistryClient::RegistryClient(std::string registry, RegistryOptions options)
       api_host_(registry_ == "docker.io" ? "registry-1.docker.io" : registry_),
       options_(std::move(options)),
       auth_(registry_, options_, [this](HttpRequest& r) { return send_plain(r); }),
-      sleep_([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }) {}
+      sleep_([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }) {
+  if (const RegistryEndpoint* e = find_registry_endpoint(options_.endpoints, registry_)) {
+    // A configured endpoint decides host and scheme; no HTTPS-then-HTTP probing.
+    endpoint_ = *e;
+    api_host_ = e->host;
+    scheme_ = e->scheme;
+    log::debug("{}: using endpoint {}://{} (registry mapping)", registry_, e->scheme, e->host);
+  }
+}
 
 RegistryClient::~RegistryClient() = default;
 
 bool RegistryClient::is_insecure(std::string_view host) const {
+  if (endpoint_ && endpoint_->insecure && host == endpoint_->host) return true;
   for (const auto& h : options_.insecure_hosts) {
     if (h == host || h == strip_port(host)) return true;
   }
@@ -187,6 +196,7 @@ bool RegistryClient::is_insecure(std::string_view host) const {
 }
 
 bool RegistryClient::plain_http_allowed(std::string_view host) const {
+  if (endpoint_ && endpoint_->scheme == "http" && host == endpoint_->host) return true;  // the user's choice
   return is_loopback_host(host) || is_insecure(host);
 }
 
@@ -196,7 +206,7 @@ std::string RegistryClient::scheme() {
 }
 
 void RegistryClient::apply_transport(HttpRequest& req, const std::string& host) const {
-  req.ca_file = options_.ca_file;
+  req.ca_file = endpoint_ && !endpoint_->ca_file.empty() && host == endpoint_->host ? endpoint_->ca_file : options_.ca_file;
   req.verify_tls = !is_insecure(host);
   req.user_agent = options_.user_agent;
   req.redirect_protocols = plain_http_allowed(host) ? "http,https" : "https";
@@ -345,6 +355,12 @@ Result<HttpResponse> RegistryClient::call(Call& c) {
       auto challenges = resp.headers_named("www-authenticate");
       if (challenges.empty()) return fail(auth_.access_denied(c.repository));
       IG_TRY(auth_.respond(challenges, scope, c.repository));
+      continue;
+    }
+    if (resp.status == 401 && auth_.refresh_provided_credentials()) {
+      // Provided credentials (e.g. a cached ECR token) were refused: fetch fresh ones once.
+      log::debug("{}: credentials refused; asking their provider for fresh ones", registry_);
+      answered_challenge = false;
       continue;
     }
     if (resp.status == 401 || resp.status == 403) return fail(auth_.access_denied(c.repository));

@@ -117,6 +117,7 @@ class RegistryClient {
   std::function<void(std::chrono::milliseconds)> sleep_;
   std::mutex mutex_;
   std::string scheme_;  // "https" or "http" once decided; empty before
+  std::optional<RegistryEndpoint> endpoint_;  // where the registry mapping sends this registry, if anywhere
 };
 
 // A Source over one image in a registry. Blobs are stored in the

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "image/credential_provider.h"
 #include "image/reference.h"
+#include "image/registry_endpoints.h"
 #include "image/source.h"
 #include "image/types.h"
 #include "util/error.h"
@@ -29,6 +31,11 @@ struct RegistryOptions {
   std::chrono::seconds timeout{300};    // total time for one operation, retries included
   int max_retries = 5;
   std::string user_agent = "imagegate";
+  // Where a registry's traffic goes instead (image/registry_endpoints.h).
+  std::vector<RegistryEndpoint> endpoints;
+  // Credentials from outside this layer (ECR). Asked after --username and a
+  // docker credential helper configured for the registry, before config.json "auths".
+  RegistryCredentialProvider credential_provider;
 };
 
 struct ResolveOptions {

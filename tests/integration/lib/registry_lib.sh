@@ -75,7 +75,8 @@ reg_wait_http() {
 }
 
 # reg_start NAME [tls] [auth]: a docker-registry with its own storage. With
-# auth, the user "tester" has password "s3cret-pw".
+# auth, the user "tester" has password "s3cret-pw" (REG_AUTH_USER and
+# REG_AUTH_PASSWORD choose others).
 reg_start() {
   local name=$1 tls=${2:-} auth=${3:-}
   local dir="$REG_WORK/registry-$name" port scheme=http
@@ -94,7 +95,7 @@ reg_start() {
       scheme=https
     fi
     if [ "$auth" = auth ]; then
-      htpasswd -Bbn tester s3cret-pw >"$dir/htpasswd"
+      htpasswd -Bbn "${REG_AUTH_USER:-tester}" "${REG_AUTH_PASSWORD:-s3cret-pw}" >"$dir/htpasswd"
       echo "auth: {htpasswd: {realm: imagegate-test, path: $dir/htpasswd}}"
     fi
   } >"$dir/config.yml"
