@@ -153,7 +153,10 @@ TEST(Report, SourcesShowWhenAnotherSourceTookPart) {
   rep.findings[1].source = "ecr";
   rep.findings[1].exploit_available = "YES";
   rep.findings[1].inspector_score = 9.1;
+  rep.findings[1].ecosystem = "os";
+  rep.findings[1].path.clear();
   std::string table = write_table(rep);
+  EXPECT_NE(table.find("OS packages\n"), std::string::npos) << table;
   EXPECT_NE(table.find("LIBRARY  VULNERABILITY  SOURCE"), std::string::npos) << table;
   EXPECT_NE(table.find("imagegate"), std::string::npos) << table;  // an unsourced finding is the engine's
   auto j = scan_to_json(rep);

@@ -20,6 +20,8 @@ std::string target_of(const Finding& f, const ScanReport& r) {
                                   : "unknown OS";
     return fmt::format("{} ({})", os, f.ecosystem);
   }
+  // ECR and Inspector report OS packages without the package manager's name.
+  if (f.ecosystem == "os" && f.path.empty()) return "OS packages";
   return fmt::format("{} ({})", f.path.empty() ? "(no path)" : f.path, f.ecosystem);
 }
 
@@ -54,7 +56,7 @@ std::string write_table(const ScanReport& r) {
   // Sorted targets; within one, the matcher's order (package, id) is kept.
   std::map<std::tuple<bool, std::string>, std::vector<const Finding*>> groups;
   for (const auto& f : r.findings) {
-    bool language = f.ecosystem != "deb" && f.ecosystem != "apk" && f.ecosystem != "rpm";
+    bool language = f.ecosystem != "deb" && f.ecosystem != "apk" && f.ecosystem != "rpm" && f.ecosystem != "os";
     groups[{language, target_of(f, r)}].push_back(&f);
   }
   for (const auto& [key, list] : groups) {
