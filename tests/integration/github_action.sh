@@ -116,8 +116,7 @@ INPUT_EXIT_CODE=21 INPUT_DECISION=deny INPUT_FAIL_ON_DENY=false "$actions/finish
 INPUT_EXIT_CODE=0 INPUT_DECISION=allow "$actions/finish.sh" >/dev/null || fail "allow must pass"
 ok "finish.sh: deny fails (or warns with fail-on-deny: false), allow passes"
 
-# A waived threshold allows: with only CRITICAL unfixed ignored... keep it
-# simple: --notify-only makes every rule warn.
+# Extra flags reach imagegate: --notify-only makes every rule only warn.
 run_step INPUT_COMMAND=check INPUT_ARGS="--notify-only" INPUT_SARIF=false >/dev/null 2>&1
 check "notify-only decision" "$(output decision)" warn
 check "notify-only exit code" "$(output exit-code)" 0
