@@ -12,6 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib/registry_lib.sh"
 . "$(dirname "$0")/lib/test_cache.sh"
 . "$(dirname "$0")/lib/package.sh"
+package_require_release
 reg_init
 for tool in cpack dpkg-deb chroot; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }

@@ -14,6 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib/registry_lib.sh"
 . "$(dirname "$0")/lib/test_cache.sh"
 . "$(dirname "$0")/lib/package.sh"
+package_require_release
 reg_init
 for tool in cpack dpkg-deb python3; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
@@ -115,8 +116,7 @@ INPUT_EXIT_CODE=21 INPUT_DECISION=deny INPUT_FAIL_ON_DENY=false "$actions/finish
 INPUT_EXIT_CODE=0 INPUT_DECISION=allow "$actions/finish.sh" >/dev/null || fail "allow must pass"
 ok "finish.sh: deny fails (or warns with fail-on-deny: false), allow passes"
 
-# A waived threshold allows: with only CRITICAL unfixed ignored... keep it
-# simple: --notify-only makes every rule warn.
+# Extra flags reach imagegate: --notify-only makes every rule only warn.
 run_step INPUT_COMMAND=check INPUT_ARGS="--notify-only" INPUT_SARIF=false >/dev/null 2>&1
 check "notify-only decision" "$(output decision)" warn
 check "notify-only exit code" "$(output exit-code)" 0

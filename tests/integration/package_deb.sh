@@ -18,6 +18,7 @@ example="$IG_BUILD_DIR/example/image"
 
 . "$(dirname "$0")/lib/test_cache.sh"
 . "$(dirname "$0")/lib/package.sh"
+package_require_release
 
 T=$(mktemp -d)
 root="$T/root"

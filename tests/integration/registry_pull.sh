@@ -72,13 +72,21 @@ check "zstd digest" "$(jq -r .digest "$REG_WORK/zstd.json")" "$(reg_raw_digest "
 check "zstd layer type" "$(jq -r '.layers[0].media_type' "$REG_WORK/zstd.json")" \
   "application/vnd.oci.image.layer.v1.tar+zstd"
 
-# Layer downloads: a bar per blob on a terminal (script(1) gives us a pty), and
-# nothing at all on stderr when it is not a terminal.
+# Layer downloads: a bar per blob on a terminal (script(1) gives us a pty),
+# one line per finished download when stderr is not a terminal or TERM=dumb,
+# and nothing at all with --quiet.
 export IMAGEGATE_CACHE_DIR="$REG_WORK/cache-progress"
 script -qefc "\"$IMAGEGATE\" files \"$R/test/docker:v1\" >/dev/null" "$REG_WORK/tty.log" >/dev/null
 check "progress bar on a tty" "$(grep -c '\[#*\] 100%' "$REG_WORK/tty.log")" "1"
 rm -rf "$IMAGEGATE_CACHE_DIR"
 "$IMAGEGATE" files "$R/test/docker:v1" >/dev/null 2>"$REG_WORK/notty.err"
-check "no progress without a tty" "$(wc -c <"$REG_WORK/notty.err")" "0"
+check "one line per download without a tty" "$(grep -c '^imagegate: downloaded sha256:[0-9a-f]* ([0-9.]* MB)$' "$REG_WORK/notty.err")" "1"
+check "nothing else without a tty" "$(grep -vc '^imagegate: downloaded' "$REG_WORK/notty.err" || true)" "0"
+rm -rf "$IMAGEGATE_CACHE_DIR"
+TERM=dumb script -qefc "\"$IMAGEGATE\" files \"$R/test/docker:v1\" >/dev/null" "$REG_WORK/dumb.log" >/dev/null
+check "TERM=dumb: lines, not bars" "$(grep -c '\[#*\]' "$REG_WORK/dumb.log" || true):$(grep -c 'imagegate: downloaded' "$REG_WORK/dumb.log")" "0:1"
+rm -rf "$IMAGEGATE_CACHE_DIR"
+"$IMAGEGATE" files -q "$R/test/docker:v1" >/dev/null 2>"$REG_WORK/quiet.err"
+check "nothing with --quiet" "$(wc -c <"$REG_WORK/quiet.err")" "0"
 
 echo "PASS registry_pull"

@@ -66,3 +66,12 @@ package_scratch_done() {
   umount "$1" 2>/dev/null || true
   rm -rf "$1" "$1.upper" "$1.work" 2>/dev/null || true
 }
+
+# package_require_release: skips (77) under a sanitizer build: what ships is
+# the release build, and a package of an ASan binary tests nothing more.
+package_require_release() {
+  if grep -q 'fsanitize' "$IG_BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+    echo "SKIP: packaging is tested on the release build, not a sanitizer build"
+    exit 77
+  fi
+}
