@@ -407,6 +407,7 @@ class Parser {
     }
     size_t end = toks.size();
     IG_TRY(parse_commands(toks, i, end, p, 0));
+    if (i < end) return fail(ErrorCode::usage, "{}: unexpected ) without a matching (", where(name_, toks[i].pos));
     return p;
   }
 
