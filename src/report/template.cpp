@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -753,29 +754,41 @@ class Executor {
       return fail(ErrorCode::usage, "{}: {} takes {} argument{}, got {}", where(name_, fn.pos), name,
                   arity < 0 ? std::string("one or more") : std::to_string(arity), arity == 1 ? "" : "s", args.size());
     }
-    auto str = [&](size_t k) -> Result<std::string> {
-      const ojson& j = args[k].get();
-      if (j.is_string()) return j.get<std::string>();
-      if (j.is_null()) return std::string();
-      if (j.is_number() || j.is_boolean()) return to_text(j);
-      return fail(ErrorCode::usage, "{}: {} wants text as argument {}, got a {}", where(name_, fn.pos), name, k + 1, j.type_name());
-    };
-    auto num = [&](size_t k) -> Result<double> {
-      const ojson& j = args[k].get();
-      if (j.is_number()) return j.get<double>();
-      return fail(ErrorCode::usage, "{}: {} wants a number as argument {}, got a {}", where(name_, fn.pos), name, k + 1, j.type_name());
-    };
-    auto compare = [&]() -> Result<int> {
-      const ojson& a = args[0].get();
-      const ojson& b = args[1].get();
-      if (a.is_number() && b.is_number()) {
-        double x = a.get<double>(), y = b.get<double>();
-        return x < y ? -1 : x > y ? 1 : 0;
-      }
-      if (a.is_string() && b.is_string()) return a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
-      return fail(ErrorCode::usage, "{}: {} compares two numbers or two strings, got {} and {}", where(name_, fn.pos), name,
-                  a.type_name(), b.type_name());
-    };
+    if (name == "printf") return printf(fn, args);
+    static const std::set<std::string, std::less<>> text_functions{
+        "escapeXML", "escapeHTML", "toJson", "join", "lower", "upper", "contains", "hasPrefix", "trunc", "replace"};
+    return text_functions.contains(name) ? call_text(fn, args) : call_value(fn, args);
+  }
+
+  // The argument helpers of the functions below: usage errors name the function and the argument.
+  Result<std::string> str(const Term& fn, std::vector<Value>& args, size_t k) {
+    const ojson& j = args[k].get();
+    if (j.is_string()) return j.get<std::string>();
+    if (j.is_null()) return std::string();
+    if (j.is_number() || j.is_boolean()) return to_text(j);
+    return fail(ErrorCode::usage, "{}: {} wants text as argument {}, got a {}", where(name_, fn.pos), fn.text, k + 1, j.type_name());
+  }
+  Result<double> num(const Term& fn, std::vector<Value>& args, size_t k) {
+    const ojson& j = args[k].get();
+    if (j.is_number()) return j.get<double>();
+    return fail(ErrorCode::usage, "{}: {} wants a number as argument {}, got a {}", where(name_, fn.pos), fn.text, k + 1,
+                j.type_name());
+  }
+  Result<int> compare(const Term& fn, std::vector<Value>& args) {
+    const ojson& a = args[0].get();
+    const ojson& b = args[1].get();
+    if (a.is_number() && b.is_number()) {
+      double x = a.get<double>(), y = b.get<double>();
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    if (a.is_string() && b.is_string()) return a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
+    return fail(ErrorCode::usage, "{}: {} compares two numbers or two strings, got {} and {}", where(name_, fn.pos), fn.text,
+                a.type_name(), b.type_name());
+  }
+
+  // len, comparisons, logic, default, add, index.
+  Result<Value> call_value(const Term& fn, std::vector<Value>& args) {
+    const std::string& name = fn.text;
     if (name == "len") {
       const ojson& j = args[0].get();
       if (j.is_string()) return Value::of(j.get_ref<const std::string&>().size());
@@ -792,7 +805,7 @@ class Executor {
     }
     if (name == "ne") return Value::of(args[0].get() != args[1].get());
     if (name == "lt" || name == "le" || name == "gt" || name == "ge") {
-      IG_ASSIGN(int c, compare());
+      IG_ASSIGN(int c, compare(fn, args));
       bool r = name == "lt" ? c < 0 : name == "le" ? c <= 0 : name == "gt" ? c > 0 : c >= 0;
       return Value::of(r);
     }
@@ -803,61 +816,16 @@ class Executor {
       return args.back();
     }
     if (name == "not") return Value::of(!truthy(args[0].get()));
-    if (name == "escapeXML" || name == "escapeHTML") {
-      IG_ASSIGN(auto s, str(0));
-      return Value::of(escape_xml(s));
-    }
-    if (name == "toJson") return Value::of(dump(args[0].get()));
-    if (name == "join") {
-      IG_ASSIGN(auto sep, str(0));
-      const ojson& list = args[1].get();
-      if (!list.is_array()) return fail(ErrorCode::usage, "{}: join SEP LIST wants a list second", where(name_, fn.pos));
-      std::string out;
-      for (size_t k = 0; k < list.size(); ++k) out += (k ? sep : "") + to_text(list[k]);
-      return Value::of(out);
-    }
-    if (name == "lower" || name == "upper") {
-      IG_ASSIGN(auto s, str(0));
-      for (auto& ch : s) ch = static_cast<char>(name == "lower" ? std::tolower(static_cast<unsigned char>(ch))
-                                                                : std::toupper(static_cast<unsigned char>(ch)));
-      return Value::of(s);
-    }
-    if (name == "contains" || name == "hasPrefix") {
-      IG_ASSIGN(auto needle, str(0));
-      IG_ASSIGN(auto hay, str(1));
-      return Value::of(name == "contains" ? hay.find(needle) != std::string::npos : hay.rfind(needle, 0) == 0);
-    }
     if (name == "default") return truthy(args[1].get()) ? args[1] : args[0];
-    if (name == "trunc") {
-      IG_ASSIGN(double n, num(0));
-      IG_ASSIGN(auto s, str(1));
-      if (n >= 0 && static_cast<double>(s.size()) > n) {
-        size_t cut = static_cast<size_t>(n);
-        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-        s.resize(cut);
-      }
-      return Value::of(s);
-    }
-    if (name == "replace") {
-      IG_ASSIGN(auto from, str(0));
-      IG_ASSIGN(auto to, str(1));
-      IG_ASSIGN(auto s, str(2));
-      if (from.empty()) return Value::of(s);
-      std::string out;
-      size_t at = 0;
-      for (size_t f = s.find(from); f != std::string::npos; f = s.find(from, at)) {
-        out.append(s, at, f - at).append(to);
-        at = f + from.size();
-      }
-      out.append(s, at);
-      return Value::of(out);
-    }
     if (name == "add") {
       const ojson& a = args[0].get();
       const ojson& b = args[1].get();
-      if (a.is_number_integer() && b.is_number_integer()) return Value::of(a.get<int64_t>() + b.get<int64_t>());
-      IG_ASSIGN(double x, num(0));
-      IG_ASSIGN(double y, num(1));
+      int64_t sum = 0;
+      if (a.is_number_integer() && b.is_number_integer() && !__builtin_add_overflow(a.get<int64_t>(), b.get<int64_t>(), &sum)) {
+        return Value::of(sum);
+      }
+      IG_ASSIGN(double x, num(fn, args, 0));
+      IG_ASSIGN(double y, num(fn, args, 1));
       return Value::of(x + y);
     }
     if (name == "index") {
@@ -882,7 +850,60 @@ class Executor {
       }
       return v;
     }
-    if (name == "printf") return printf(fn, args);
+    return fail(ErrorCode::internal, "{}: function {} has no implementation", where(name_, fn.pos), name);
+  }
+
+  // Functions of text.
+  Result<Value> call_text(const Term& fn, std::vector<Value>& args) {
+    const std::string& name = fn.text;
+    if (name == "escapeXML" || name == "escapeHTML") {
+      IG_ASSIGN(auto s, str(fn, args, 0));
+      return Value::of(escape_xml(s));
+    }
+    if (name == "toJson") return Value::of(dump(args[0].get()));
+    if (name == "join") {
+      IG_ASSIGN(auto sep, str(fn, args, 0));
+      const ojson& list = args[1].get();
+      if (!list.is_array()) return fail(ErrorCode::usage, "{}: join SEP LIST wants a list second", where(name_, fn.pos));
+      std::string out;
+      for (size_t k = 0; k < list.size(); ++k) out += (k ? sep : "") + to_text(list[k]);
+      return Value::of(out);
+    }
+    if (name == "lower" || name == "upper") {
+      IG_ASSIGN(auto s, str(fn, args, 0));
+      for (auto& ch : s) ch = static_cast<char>(name == "lower" ? std::tolower(static_cast<unsigned char>(ch))
+                                                                : std::toupper(static_cast<unsigned char>(ch)));
+      return Value::of(s);
+    }
+    if (name == "contains" || name == "hasPrefix") {
+      IG_ASSIGN(auto needle, str(fn, args, 0));
+      IG_ASSIGN(auto hay, str(fn, args, 1));
+      return Value::of(name == "contains" ? hay.find(needle) != std::string::npos : hay.rfind(needle, 0) == 0);
+    }
+    if (name == "trunc") {
+      IG_ASSIGN(double n, num(fn, args, 0));
+      IG_ASSIGN(auto s, str(fn, args, 1));
+      if (n >= 0 && static_cast<double>(s.size()) > n) {
+        size_t cut = static_cast<size_t>(n);
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+        s.resize(cut);
+      }
+      return Value::of(s);
+    }
+    if (name == "replace") {
+      IG_ASSIGN(auto from, str(fn, args, 0));
+      IG_ASSIGN(auto to, str(fn, args, 1));
+      IG_ASSIGN(auto s, str(fn, args, 2));
+      if (from.empty()) return Value::of(s);
+      std::string out;
+      size_t at = 0;
+      for (size_t f = s.find(from); f != std::string::npos; f = s.find(from, at)) {
+        out.append(s, at, f - at).append(to);
+        at = f + from.size();
+      }
+      out.append(s, at);
+      return Value::of(out);
+    }
     return fail(ErrorCode::internal, "{}: function {} has no implementation", where(name_, fn.pos), name);
   }
 
@@ -916,7 +937,13 @@ class Executor {
         case 'q': out += dump(ojson(to_text(a))); break;
         case 'd':
           if (!a.is_number()) return fail(ErrorCode::usage, "{}: %d wants a number", where(name_, fn.pos));
-          out += fmt::format("{}", static_cast<int64_t>(a.get<double>()));
+          if (a.is_number_integer()) {
+            out += fmt::format("{}", a.get<int64_t>());
+          } else {
+            double d = std::trunc(a.get<double>());
+            // Outside int64's range (or NaN) the cast would be undefined: print the float instead.
+            out += std::fabs(d) < 9.2e18 ? fmt::format("{}", static_cast<int64_t>(d)) : fmt::format("{}", d);
+          }
           break;
         case 'x':
           if (!a.is_number_integer()) return fail(ErrorCode::usage, "{}: %x wants a whole number", where(name_, fn.pos));
