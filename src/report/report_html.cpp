@@ -17,6 +17,8 @@ constexpr std::string_view k_page =
 
 constexpr std::string_view k_title_slot = "@@IG_TITLE@@";
 constexpr std::string_view k_data_slot = "@@IG_DATA@@";
+static_assert(k_page.find(k_title_slot) < k_page.find(k_data_slot) && k_page.find(k_data_slot) != std::string_view::npos,
+              "report.html must hold @@IG_TITLE@@ and then @@IG_DATA@@");
 
 std::string html_text(std::string_view s) {
   std::string out;

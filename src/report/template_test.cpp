@@ -84,6 +84,7 @@ TEST(Template, ParseErrorsNameLineAndColumn) {
   EXPECT_EQ(run("{{ if }}{{ end }}"), "PARSE: t.tpl:1:1: {{ if }} needs a value, e.g. {{ if .Results }}");
   EXPECT_EQ(run("{{ range .A }}{{ else if .B }}{{ end }}"), "PARSE: t.tpl:1:15: only {{ else if ... }} may follow else here");
   EXPECT_EQ(run("{{ @ }}"), "PARSE: t.tpl:1:4: unexpected character '@' in an action");
+  EXPECT_EQ(run("{{ .A ) .B }}"), "PARSE: t.tpl:1:7: unexpected ) without a matching (");
   // Deep nesting is refused, not recursed into.
   std::string deep;
   for (int i = 0; i < 200; ++i) deep += "{{ if .A }}";
