@@ -139,29 +139,6 @@ Result<S3Listing> parse_list_objects(std::string_view xml) {
   return out;
 }
 
-Result<S3Location> parse_s3_url(std::string_view url) {
-  constexpr std::string_view scheme = "s3://";
-  if (url.substr(0, scheme.size()) != scheme || url.size() == scheme.size()) {
-    return fail(ErrorCode::usage, "'{}' is not an S3 location: use s3://BUCKET[/PREFIX]", url);
-  }
-  std::string_view rest = url.substr(scheme.size());
-  auto slash = rest.find('/');
-  S3Location out;
-  out.bucket = std::string(rest.substr(0, slash));
-  if (slash != std::string_view::npos) out.prefix = std::string(rest.substr(slash + 1));
-  while (!out.prefix.empty() && out.prefix.back() == '/') out.prefix.pop_back();
-  while (!out.prefix.empty() && out.prefix.front() == '/') out.prefix.erase(0, 1);
-  bool bucket_ok = out.bucket.size() >= 3 && out.bucket.size() <= 63 &&
-                   std::all_of(out.bucket.begin(), out.bucket.end(), [](char c) {
-                     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-                   });
-  if (!bucket_ok) {
-    return fail(ErrorCode::usage, "'{}' in {} is not an S3 bucket name (3 to 63 lowercase letters, digits, '-', '.')",
-                out.bucket, url);
-  }
-  return out;
-}
-
 std::string ecr_image_resource_id(const EcrImageRef& image) {
   return fmt::format("arn:aws:ecr:{}:{}:repository/{}/{}", image.region, image.registry_id, image.repository,
                      image.digest);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/ecr_scan.h"
+#include "aws/s3.h"  // S3Location, parse_s3_url
 #include "scan/finding.h"
 #include "util/error.h"
 
@@ -51,13 +52,6 @@ Result<S3Listing> parse_list_objects(std::string_view xml);
 // export writes a handful of objects).
 using S3List = std::function<Result<std::vector<S3Object>>(const std::string& bucket, const std::string& prefix)>;
 
-// "s3://bucket/some/prefix" → bucket and prefix (no leading or trailing "/").
-// usage error naming the expected form.
-struct S3Location {
-  std::string bucket;
-  std::string prefix;
-};
-Result<S3Location> parse_s3_url(std::string_view url);
 
 struct SbomExportRequest {
   EcrImageRef image;       // registry id, region, repository and digest

@@ -33,7 +33,7 @@ bool valid_bucket(std::string_view b) {
 Result<S3Location> parse_s3_url(std::string_view url) {
   constexpr std::string_view scheme = "s3://";
   if (!url.starts_with(scheme)) {
-    return fail(ErrorCode::usage, "S3 output '{}' is not an s3:// URL: give s3://BUCKET or s3://BUCKET/PREFIX", url);
+    return fail(ErrorCode::usage, "S3 location '{}' is not an s3:// URL: give s3://BUCKET or s3://BUCKET/PREFIX", url);
   }
   auto rest = url.substr(scheme.size());
   auto slash = rest.find('/');
@@ -42,7 +42,7 @@ Result<S3Location> parse_s3_url(std::string_view url) {
   if (slash != std::string_view::npos) at.prefix = trim_slashes(rest.substr(slash));
   if (!valid_bucket(at.bucket)) {
     return fail(ErrorCode::usage,
-                "S3 output '{}': '{}' is not a bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'); give "
+                "S3 location '{}': '{}' is not a bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'); give "
                 "s3://BUCKET/PREFIX",
                 url, at.bucket);
   }
