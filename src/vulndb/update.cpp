@@ -307,7 +307,10 @@ Result<void> build_updated(const fs::path& current, const fs::path& out, const s
     }
   }
   {
-    IG_ASSIGN(auto db, Database::open(out, Database::Mode::write));
+    IG_ASSIGN(auto db, Database::open(out, Database::Mode::build));
+    // One transaction for every feed: the file is ours until the rename, and
+    // the alias groups are then rebuilt once instead of once per feed.
+    IG_ASSIGN(auto batch, db.begin_batch());
     for (size_t i = 0; i < fetched.size(); ++i) {
       if (!fetched[i].outcome.modified) continue;
       const Feed& f = feeds[i];
@@ -321,6 +324,7 @@ Result<void> build_updated(const fs::path& current, const fs::path& out, const s
       result.feeds[i].stats = *stats;
       if (o.events.imported) o.events.imported(result.feeds[i], i, feeds.size());
     }
+    IG_TRY(batch.commit());
   }
   // One self-contained file: no WAL side files to move with it.
   {
