@@ -143,6 +143,17 @@ check_status revocation "not checked"
 policy "$W/aws-skip.json" strict '{"revocation": "skip"}' "$aws_id"
 verify "$W/aws-skip.json" 0
 check_status revocation skipped
+# The profile ARN as the trusted identity, as AWS's plugin takes it: matched
+# against the signed profile-version attribute (its profile, or the exact
+# version); another profile is untrusted (12).
+arn=arn:aws:signer:us-west-2:123456789012:/signing-profiles/ig_test
+policy "$W/aws-arn.json" strict '{"revocation": "skip"}' "$arn"
+verify "$W/aws-arn.json" 0
+policy "$W/aws-arn-version.json" strict '{"revocation": "skip"}' "arn:aws:signer:us-west-2:123456789012:/signing-profiles/IG_TEST/abcdef1234"
+verify "$W/aws-arn-version.json" 0
+policy "$W/aws-arn-other.json" strict '{"revocation": "skip"}' "${arn}_other"
+verify "$W/aws-arn-other.json" 12
+grep -q "AWS Signer profile $arn/abcdef1234" "$W/out.json" || { echo "FAIL: no profile in the identity error" >&2; cat "$W/out.json" >&2; exit 1; }
 
 # No signatures at all (10), and a repository no policy covers (12).
 rc=0
