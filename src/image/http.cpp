@@ -261,7 +261,14 @@ HttpResponse http_perform(const HttpRequest& req) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (!req.ca_file.empty()) {
+  if (req.tls_probe) {
+    curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    // libcurl loads the CA file even when it does not verify: name none.
+    curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  } else if (!req.ca_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_CA_CACHE_TIMEOUT, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, add_ca_file);
     curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &req.ca_file);

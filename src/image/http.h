@@ -64,6 +64,12 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{30000};
   std::string ca_file;      // extra CA certificates, added to the system ones
   bool verify_tls = true;
+  // Only connect and complete the TLS handshake, unverified and without
+  // loading any CA certificates, then stop (HttpResponse status 0, error
+  // none when the server speaks TLS). Tells whether a loopback registry
+  // speaks TLS at all without paying for the system CA store (milliseconds
+  // of parsing) when it does not.
+  bool tls_probe = false;
   std::string user_agent = "imagegate";
   HttpSession* session = nullptr;
 };

@@ -235,6 +235,33 @@ Error RegistryClient::status_error(const HttpResponse& resp, std::string_view wh
 // untrusted certificate does not: that server speaks TLS, and the user needs
 // to hear about the certificate.
 HttpResponse RegistryClient::attempt(HttpRequest& req, bool registry_request, bool& switched_scheme) {
+  bool undecided = false;
+  if (registry_request) {
+    std::lock_guard lock(mutex_);
+    undecided = scheme_.empty();
+  }
+  if (undecided && req.url.starts_with("https://") && plain_http_allowed(api_host_)) {
+    // Undecided loopback/insecure host: a bare handshake first, which loads
+    // no CA store, so a plain-HTTP registry costs a refused ClientHello, not
+    // the system CA bundle's parse (a third of a reused `check`).
+    HttpRequest probe = req;
+    probe.tls_probe = true;
+    probe.method = "GET";
+    probe.has_body = false;
+    probe.body.clear();
+    probe.body_file.clear();
+    probe.on_data = nullptr;
+    HttpResponse p = http_perform(probe);
+    if (p.error == TransportError::tls || p.error == TransportError::connect) {
+      std::lock_guard lock(mutex_);
+      if (scheme_.empty()) {
+        log::debug("{}: no TLS handshake ({}); using plain HTTP", api_host_, p.error_message);
+        scheme_ = "http";
+      }
+      switched_scheme = scheme_ == "http";
+      if (switched_scheme) return p;
+    }
+  }
   HttpResponse resp = http_perform(req);
   if (!registry_request) return resp;
   std::lock_guard lock(mutex_);

@@ -89,6 +89,37 @@ std::optional<int64_t> day_number(std::string_view s) {
   return std::chrono::sys_days{ymd}.time_since_epoch().count();
 }
 
+// The findings whose fix has been known for longer than the rule allows:
+// fixed versions named, and Finding::fix_date more than N days before today.
+// A finding with no fix date cannot fire it (scan::Finding::fix_date).
+void fix_age_reasons(const FixAgeRule& r, const std::vector<scan::Finding>& findings, const std::string& today,
+                     std::vector<Reason>& out) {
+  if (!r.enabled) return;
+  auto now = day_number(today);
+  if (!now) return;
+  std::vector<const scan::Finding*> hits;
+  std::vector<std::string> ages;
+  for (const auto& f : findings) {
+    if (f.fixed_versions.empty()) continue;
+    auto it = r.by_severity.find(f.severity);
+    std::optional<int> limit = it != r.by_severity.end() ? std::optional<int>(it->second) : r.days;
+    auto since = day_number(f.fix_date);
+    if (!limit || !since || *now - *since <= *limit) continue;
+    hits.push_back(&f);
+    ages.push_back(fmt::format("fix known since {}, {} days, limit {}", f.fix_date.substr(0, 10), *now - *since,
+                               *limit));
+  }
+  std::string what = "with a fix available for more than ";
+  if (r.days) what += fmt::format("{} days", *r.days);
+  for (const auto& [sev, d] : r.by_severity) {
+    what += fmt::format("{}{} days for {}", what.ends_with("than ") ? "" : ", ", d, scan::severity_name(sev));
+  }
+  size_t before = out.size();
+  add_findings_reason(out, hits, "vulnerabilities.fix_available_days", r.mode, what);
+  if (out.size() == before) return;
+  for (size_t i = 0; i < out.back().items.size(); ++i) out.back().items[i] += "; " + ages[i];
+}
+
 bool registry_allowed(const std::string& repo_name, const std::vector<std::string>& allowed) {
   for (const auto& a : allowed) {
     if (a.empty()) continue;
@@ -403,6 +434,7 @@ Verdict decide(std::vector<Reason> reasons) {
 Verdict evaluate(const Policy& p, const EvaluationInput& in) {
   auto reasons = evaluate_signatures(p, in.signature);
   vulnerability_reasons(p.vulnerabilities, in.findings, reasons);
+  if (p.vulnerabilities.enabled) fix_age_reasons(p.vulnerabilities.fix_available_days, in.findings, in.today, reasons);
   config_reasons(p.config, in.image, in.today, reasons);
   license_reasons(p.licenses, in.inventory, reasons);
   return decide(std::move(reasons));

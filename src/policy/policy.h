@@ -61,6 +61,16 @@ struct ValueRule {
   double value = 0;
 };
 
+// Findings whose fix has been available for more than `days` (or the
+// finding's severity's entry in `by_severity`, which wins) days. When the
+// fix appeared is approximated as scan::Finding::fix_date says.
+struct FixAgeRule {
+  bool enabled = false;
+  Mode mode = Mode::enforce;
+  std::optional<int> days;
+  std::map<scan::Severity, int> by_severity;
+};
+
 struct VulnerabilityRules {
   bool enabled = false;
   Mode mode = Mode::enforce;
@@ -76,6 +86,7 @@ struct VulnerabilityRules {
   ValueRule kev;       // any finding listed in CISA KEV
   ValueRule epss_min;  // EPSS probability >= value (0..1)
   ValueRule cvss_min;  // CVSS base score >= value (0..10)
+  FixAgeRule fix_available_days;
 };
 
 struct ConfigRules {

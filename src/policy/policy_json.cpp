@@ -15,6 +15,18 @@ nlohmann::json rule_json(const ValueRule& r, const char* value_key = nullptr) {
   return j;
 }
 
+nlohmann::json fix_age_json(const FixAgeRule& r) {
+  if (!r.enabled) return "off";
+  nlohmann::json j{{"mode", mode_name(r.mode)}};
+  if (r.days) j["days"] = *r.days;
+  if (!r.by_severity.empty()) {
+    nlohmann::json sev = nlohmann::json::object();
+    for (const auto& [s, d] : r.by_severity) sev[scan::severity_name(s)] = d;
+    j["severities"] = std::move(sev);
+  }
+  return j;
+}
+
 nlohmann::json signer_json(const Signer& s) {
   switch (s.kind) {
     case Signer::Kind::key: return {{"key", s.key}};
@@ -64,7 +76,8 @@ std::string policy_to_json(const Policy& p) {
                             {"vex", v.vex},
                             {"kev", rule_json(v.kev)},
                             {"epss_min", rule_json(v.epss_min, "value")},
-                            {"cvss_min", rule_json(v.cvss_min, "value")}};
+                            {"cvss_min", rule_json(v.cvss_min, "value")},
+                            {"fix_available_days", fix_age_json(v.fix_available_days)}};
     if (v.threshold) j["vulnerabilities"]["threshold"] = scan::severity_name(*v.threshold);
   }
   const auto& c = p.config;
@@ -117,6 +130,7 @@ vulnerabilities:
   kev: enforce               # anything in CISA's Known Exploited Vulnerabilities
   #epss_min: 0.5             # EPSS probability at or above this
   #cvss_min: {value: 9.0, mode: notify}
+  #fix_available_days: {days: 30, severities: {CRITICAL: 7}}  # a fix published this long ago is not applied
   #ignore:                   # each waiver needs a reason; expires is YYYY-MM-DD
   #  - id: CVE-2023-45853
   #    purl: pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1

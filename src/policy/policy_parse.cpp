@@ -337,11 +337,48 @@ void parse_ignore_entry(Parser& p, const YAML::Node& n, scan::IgnoreRule& r) {
   }
 }
 
+// fix_available_days: N, or {days: N, severities: {CRITICAL: 7, HIGH: 30}, mode: …}.
+void fix_age_rule(Parser& p, const YAML::Node& n, Mode section_mode, FixAgeRule& out) {
+  constexpr std::string_view where = "vulnerabilities.fix_available_days";
+  constexpr double k_max_days = 36500;
+  out.mode = section_mode;
+  if (n.IsScalar()) {
+    if (auto v = p.number(n, where, 0, k_max_days)) {
+      out.enabled = true;
+      out.days = static_cast<int>(*v);
+    }
+    return;
+  }
+  if (!p.is_map(n, where)) return;
+  ValueRule sw;
+  switch_rule(p, n, where, section_mode, sw, {"days", "severities"});
+  out.enabled = sw.enabled;
+  out.mode = sw.mode;
+  if (const auto d = n["days"]) {
+    if (auto v = p.number(d, fmt::format("{}.days", where), 0, k_max_days)) out.days = static_cast<int>(*v);
+  }
+  if (const auto s = n["severities"]) {
+    if (!s.IsMap()) {
+      p.error(s, fmt::format("{}.severities must be a map of severity to days, e.g. {{CRITICAL: 7, HIGH: 30}}", where));
+    } else {
+      for (const auto& kv : s) {
+        auto sev = p.severity(kv.first, fmt::format("{}.severities", where));
+        auto v = p.number(kv.second, fmt::format("{}.severities.{}", where, kv.first.Scalar()), 0, k_max_days);
+        if (sev && v) out.by_severity[*sev] = static_cast<int>(*v);
+      }
+    }
+  }
+  if (!n["days"] && !n["severities"]) {
+    p.error(n, fmt::format("{} needs 'days' or 'severities' (e.g. {{days: 30}} or {{severities: {{CRITICAL: 7}}}})",
+                           where));
+  }
+}
+
 void parse_vulnerabilities(Parser& p, const YAML::Node& n, VulnerabilityRules& out) {
   if (!p.is_map(n, "vulnerabilities")) return;
   p.known_keys(n, "vulnerabilities",
                {"mode", "severities", "threshold", "ignore_unfixed", "ignore_statuses", "ignore", "ignore_files",
-                "kev", "epss_min", "cvss_min", "vex"});
+                "kev", "epss_min", "cvss_min", "fix_available_days", "vex"});
   out.enabled = true;
   out.mode = section_mode(p, n, "vulnerabilities");
   if (const auto s = n["severities"]) {
@@ -386,6 +423,7 @@ void parse_vulnerabilities(Parser& p, const YAML::Node& n, VulnerabilityRules& o
   if (n["kev"]) switch_rule(p, n["kev"], "vulnerabilities.kev", out.mode, out.kev);
   if (n["epss_min"]) value_rule(p, n["epss_min"], "vulnerabilities.epss_min", "value", out.mode, 0, 1, out.epss_min);
   if (n["cvss_min"]) value_rule(p, n["cvss_min"], "vulnerabilities.cvss_min", "value", out.mode, 0, 10, out.cvss_min);
+  if (n["fix_available_days"]) fix_age_rule(p, n["fix_available_days"], out.mode, out.fix_available_days);
 }
 
 void parse_config(Parser& p, const YAML::Node& n, ConfigRules& out) {

@@ -163,6 +163,36 @@ vulnerabilities:
       << msg;
 }
 
+TEST(PolicyParse, FixAvailableDays) {
+  auto p = parse_ok("version: 1\nvulnerabilities: {fix_available_days: 30}\n");
+  EXPECT_TRUE(p.vulnerabilities.fix_available_days.enabled);
+  EXPECT_EQ(p.vulnerabilities.fix_available_days.days, 30);
+  EXPECT_EQ(p.vulnerabilities.fix_available_days.mode, Mode::enforce);
+  p = parse_ok(R"(version: 1
+vulnerabilities:
+  fix_available_days: {severities: {CRITICAL: 7, HIGH: 14}, mode: notify}
+)");
+  const auto& r = p.vulnerabilities.fix_available_days;
+  EXPECT_FALSE(r.days);
+  EXPECT_EQ(r.mode, Mode::notify);
+  EXPECT_EQ(r.by_severity.at(scan::Severity::critical), 7);
+  EXPECT_EQ(r.by_severity.at(scan::Severity::high), 14);
+  auto j = nlohmann::json::parse(policy_to_json(p));
+  EXPECT_EQ(j["vulnerabilities"]["fix_available_days"]["severities"]["CRITICAL"], 7);
+  auto msg = parse_err(R"(version: 1
+vulnerabilities:
+  fix_available_days: {mode: notify}
+  kev: enforce
+)");
+  EXPECT_NE(msg.find("p.yaml:3: vulnerabilities.fix_available_days needs 'days' or 'severities'"), std::string::npos)
+      << msg;
+  msg = parse_err("version: 1\nvulnerabilities:\n  fix_available_days: {severities: {SEVERE: 3, HIGH: -1}}\n");
+  EXPECT_NE(msg.find("'SEVERE' is not a severity"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("vulnerabilities.fix_available_days.severities.HIGH must be a number from 0 to 36500"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(PolicyParse, StarterPolicyParsesAndRoundTripsAsJson) {
   auto p = parse_ok(starter_policy());
   EXPECT_TRUE(p.vulnerabilities.kev.enabled);

@@ -59,6 +59,36 @@ TEST(Evaluate, SeveritySetAndThreshold) {
   EXPECT_FALSE(v.denied_by);
 }
 
+TEST(Evaluate, FixAvailableForMoreThanDays) {
+  EvaluationInput in;
+  in.today = "2024-03-01";
+  auto old_fix = finding("CVE-1", scan::Severity::high);
+  old_fix.fix_date = "2024-01-01T00:00:00Z";  // 60 days before today
+  auto new_fix = finding("CVE-2", scan::Severity::critical);
+  new_fix.fix_date = "2024-02-20T10:00:00Z";  // 10 days
+  auto undated = finding("CVE-3", scan::Severity::critical);  // no date: cannot fire
+  auto unfixed = finding("CVE-4", scan::Severity::critical);
+  unfixed.fixed_versions.clear();
+  unfixed.fix_date = "2020-01-01";
+  in.findings = {old_fix, new_fix, undated, unfixed};
+  auto v = evaluate(parse("vulnerabilities: {severities: [LOW], fix_available_days: 30}\n"), in);
+  EXPECT_EQ(v.decision, Decision::deny);
+  ASSERT_EQ(rules(v), V{"vulnerabilities.fix_available_days:enforce"});
+  EXPECT_EQ(v.reasons[0].items,
+            V{"CVE-1 in libssl3 3.0.11 (HIGH, fixed in 3.0.13); fix known since 2024-01-01, 60 days, limit 30"});
+  EXPECT_NE(v.reasons[0].saw.find("more than 30 days"), std::string::npos) << v.reasons[0].saw;
+  // Exactly the limit does not fire; the severity's own limit wins over days.
+  v = evaluate(parse("vulnerabilities: {severities: [LOW], fix_available_days: 60}\n"), in);
+  EXPECT_EQ(v.decision, Decision::allow);
+  v = evaluate(parse("vulnerabilities: {severities: [LOW], fix_available_days: "
+                     "{days: 90, severities: {CRITICAL: 7}, mode: notify}}\n"),
+               in);
+  EXPECT_EQ(v.decision, Decision::warn);
+  ASSERT_EQ(v.reasons.size(), 1u);
+  EXPECT_EQ(v.reasons[0].items,
+            V{"CVE-2 in libssl3 3.0.11 (CRITICAL, fixed in 3.0.13); fix known since 2024-02-20, 10 days, limit 7"});
+}
+
 TEST(Evaluate, KevEpssCvssFireIndependentlyOfSeverity) {
   EvaluationInput in;
   auto a = finding("CVE-1", scan::Severity::low);

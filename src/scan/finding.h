@@ -50,6 +50,13 @@ struct Finding {
   std::string status;  // vulndb::fix_status_name: fixed, affected, will_not_fix, fix_deferred, end_of_life
   std::string fix_source;  // the record status and fixed_versions come from
   std::vector<FixClaim> fix_disagreements;  // other matched records of the group that say otherwise
+  // When the fix became known (RFC 3339), for policies on how long a fix
+  // has gone unapplied. No feed dates fixes themselves, so this is the
+  // publication date of the advisory the fix comes from (fix_source); when
+  // that record has none (the Debian tracker, the Alpine secdb), the
+  // earliest publication date among the group's other records, which can
+  // precede the distro's fix. "" when there is no fixed version or no date.
+  std::string fix_date;
   Severity severity = Severity::unknown;
   // Who rated it: the distro ("debian", "alpine", ...), "ghsa", "nvd", or the
   // rating's source in another record ("osv", "database_specific"); "" when unknown.

@@ -306,6 +306,15 @@ Finding merge_bucket(std::vector<PendingFinding*>& bucket, const GroupIndex& g) 
     if (f.title.empty()) f.title = title_of(*v);
     if (f.primary_url.empty()) f.primary_url = v->primary_url;
   }
+  if (!f.fixed_versions.empty()) {
+    // Finding::fix_date: the fix's own record, else the group's earliest publication.
+    if (const auto* own = g.vuln(f.fix_source)) f.fix_date = !own->published.empty() ? own->published : own->modified;
+    if (f.fix_date.empty()) {
+      for (const auto* v : records) {
+        if (!v->published.empty() && (f.fix_date.empty() || v->published < f.fix_date)) f.fix_date = v->published;
+      }
+    }
+  }
   SeverityPick sev = pick_severity(f, distro_severities, records);
   f.severity = sev.severity;
   f.severity_source = sev.source;

@@ -53,6 +53,7 @@ nlohmann::json finding_json(const Finding& f) {
       {"fixed_versions", f.fixed_versions},
       {"status", f.status},
       {"fix_source", f.fix_source},
+      {"fix_date", f.fix_date},
       {"fix_disagreements", disagreements_json(f)},
       {"severity", severity_name(f.severity)},
       {"severity_source", f.severity_source},

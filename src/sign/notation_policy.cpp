@@ -224,9 +224,25 @@ Result<void> parse_stores(const json& p, const std::string& where, TrustPolicy& 
       tp.any_identity = true;
       continue;
     }
+    if (id.rfind("arn:", 0) == 0) {
+      // arn:PARTITION:signer:REGION:ACCOUNT:/signing-profiles/NAME[/VERSION]
+      size_t colons = static_cast<size_t>(std::count(id.begin(), id.end(), ':'));
+      auto res = id.find(":/signing-profiles/");
+      size_t slashes = res == std::string::npos ? 0 : static_cast<size_t>(std::count(id.begin() + res, id.end(), '/'));
+      if (id.find(":signer:") == std::string::npos || colons != 5 || res == std::string::npos || slashes < 2 ||
+          slashes > 3 || id.back() == '/') {
+        return fail(ErrorCode::usage,
+                    "trust policy {}: trusted identity '{}' is not an AWS Signer signing-profile ARN "
+                    "(arn:aws:signer:REGION:ACCOUNT:/signing-profiles/NAME[/VERSION])",
+                    where, id);
+      }
+      tp.aws_signer_profiles.push_back(id);
+      tp.trusted_identity_text.push_back(id);
+      continue;
+    }
     constexpr std::string_view prefix = "x509.subject:";
     if (id.rfind(prefix, 0) != 0) {
-      return fail(ErrorCode::usage, "trust policy {}: trusted identity '{}' must start with 'x509.subject:' or be '*'",
+      return fail(ErrorCode::usage, "trust policy {}: trusted identity '{}' must start with 'x509.subject:', be an AWS Signer profile ARN, or be '*'",
                   where, id);
     }
     IG_ASSIGN(auto dn, parse_dn(std::string_view(id).substr(prefix.size())));

@@ -62,6 +62,11 @@ struct TrustPolicy {
   bool any_identity = false;                    // trustedIdentities == ["*"]
   std::vector<DistinguishedName> trusted_identities;
   std::vector<std::string> trusted_identity_text;  // as written, for messages
+  // AWS Signer signing-profile ARNs (arn:aws:signer:REGION:ACCOUNT:/signing-profiles/NAME)
+  // or profile-version ARNs (…/NAME/VERSION), as AWS's Notation plugin takes
+  // them in trustedIdentities: matched against the signature's critical
+  // com.amazonaws.signer.signingProfileVersion attribute, not the subject.
+  std::vector<std::string> aws_signer_profiles;
 
   Action action(Check c) const { return actions[static_cast<size_t>(c)]; }
   bool is_global() const { return registry_scopes.size() == 1 && registry_scopes[0] == "*"; }

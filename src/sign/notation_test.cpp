@@ -82,6 +82,22 @@ TEST(NotationPolicy, RejectsWhatTheSpecForbids) {
   }
 }
 
+TEST(NotationPolicy, AwsSignerProfileArnsAreIdentities) {
+  auto doc = parse_trust_policy(policy_json(
+      "strict", "",
+      R"(["arn:aws:signer:us-west-2:123456789012:/signing-profiles/app", "arn:aws-us-gov:signer:us-gov-west-1:123456789012:/signing-profiles/app/v1"])",
+      R"(["signingAuthority:aws-signer-ts"])"));
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_EQ(doc->policies[0].aws_signer_profiles.size(), 2u);
+  EXPECT_TRUE(doc->policies[0].trusted_identities.empty());
+  for (const char* bad : {R"(["arn:aws:s3:::bucket"])", R"(["arn:aws:signer:us-west-2:123456789012:/signing-jobs/x"])",
+                          R"(["arn:aws:signer:us-west-2:123456789012:/signing-profiles/"])"}) {
+    auto d = parse_trust_policy(policy_json("strict", "", bad));
+    ASSERT_FALSE(d) << bad;
+    EXPECT_NE(d.error().message.find("not an AWS Signer signing-profile ARN"), std::string::npos) << d.error().message;
+  }
+}
+
 TEST(NotationPolicy, SelectsExactScopeBeforeGlobal) {
   auto doc = parse_trust_policy(R"({"version": "1.0", "trustPolicies": [
     {"name": "all", "registryScopes": ["*"], "signatureVerification": {"level": "audit"},

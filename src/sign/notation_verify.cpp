@@ -3,6 +3,7 @@
 #include "sign/notation_verify.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "sign/notation_x509.h"
 
@@ -134,12 +135,34 @@ Result<std::vector<CertPtr>> check_authenticity(const Envelope& e, const std::ve
   IG_ASSIGN(auto chain, build_chain(certs, anchors));
   IG_TRY(check_signing_certificate(certs.front().get()));
   if (policy.any_identity) return chain;
+  if (!policy.aws_signer_profiles.empty()) {
+    // AWS's plugin's rule: a profile ARN matches the signature's profile
+    // version ARN without its last segment, a version ARN matches it whole,
+    // both case-insensitively.
+    auto attr = e.extended_attributes.find(std::string(k_aws_signing_profile_version));
+    if (attr != e.extended_attributes.end()) {
+      const std::string& version = attr->second.value;
+      auto iequal = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                 return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               });
+      };
+      size_t last = version.rfind('/');
+      for (const auto& arn : policy.aws_signer_profiles) {
+        if (iequal(arn, version) || (last != std::string::npos && iequal(arn, std::string_view(version).substr(0, last)))) {
+          return chain;
+        }
+      }
+    }
+  }
   auto subject = subject_dn(certs.front().get());
   for (const auto& id : policy.trusted_identities) {
     if (dn_matches(id, subject)) return chain;
   }
-  return fail(ErrorCode::untrusted_signer, "signer '{}' matches none of the trusted identities of policy '{}'",
-              name_text(certs.front().get(), false), policy.name);
+  auto attr = e.extended_attributes.find(std::string(k_aws_signing_profile_version));
+  return fail(ErrorCode::untrusted_signer, "signer '{}'{} matches none of the trusted identities of policy '{}'",
+              name_text(certs.front().get(), false),
+              attr == e.extended_attributes.end() ? "" : " (AWS Signer profile " + attr->second.value + ")", policy.name);
 }
 
 Result<int64_t> check_timestamp(const Envelope& e, const std::vector<CertPtr>& chain, const TrustPolicy& policy,

@@ -45,8 +45,9 @@ class Database;
 
 // Several imports made as one (RAII): every ImportSession begun while it is
 // alive commits into it, and nothing is visible or kept until commit(), so
-// `db import A B C` stores all three sources or none. Destroying an
-// uncommitted batch rolls every session in it back.
+// `db import A B C` stores all three sources or none. The alias groups are
+// rebuilt once, at the batch's commit. Destroying an uncommitted batch rolls
+// every session in it back.
 class ImportBatch {
  public:
   ImportBatch(ImportBatch&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
@@ -96,8 +97,9 @@ class ImportSession {
   Result<void> add_epss(const EpssEntry& e);
   // Records extra facts about the source in meta (e.g. the EPSS model version).
   Result<void> set_meta(std::string_view key, std::string_view value);
-  // Rebuilds the alias groups when advisories were added (groups.h), then
-  // commits and records the source's record count in `sources`.
+  // Rebuilds the alias groups when advisories were added (groups.h; inside
+  // an ImportBatch, at the batch's commit instead), then commits and records
+  // the source's record count in `sources`.
   Result<void> commit();
   int64_t records() const { return records_; }
 
@@ -114,10 +116,13 @@ class ImportSession {
 
 class Database {
  public:
-  enum class Mode { read, write };
+  // build: write to a file that no other process opens until the caller
+  // has synced it and renamed it into place (`db update`'s new copy): no
+  // WAL, no fsync, an exclusive lock. A crash leaves a file to throw away.
+  enum class Mode { read, write, build };
 
-  // Opens `path`. Mode::write creates the file (and its directory) if needed and
-  // migrates it to k_schema_version. Mode::read needs an existing database of
+  // Opens `path`. Mode::write and Mode::build create the file (and its
+  // directory) if needed and migrate it to k_schema_version. Mode::read needs an existing database of
   // exactly this schema version: not_found when the file is missing, usage
   // (with the fix) when it is newer or older than this imagegate understands.
   static Result<Database> open(const std::filesystem::path& path, Mode mode);

@@ -163,6 +163,43 @@ TEST(Database, MigratingToV4GroupsTheAliasesAlreadyImported) {
   EXPECT_EQ((*g)[0], (std::vector<std::string>{"CVE-2099-1000", "GHSA-c4a1-n111-aaaa", "GO-2099-0001"}));
 }
 
+// A batch regroups once, at its commit, so links between sources of one
+// batch still join. Mode::build
+// (db update's private copy) imports like Mode::write.
+TEST(Database, ABatchGroupsAcrossItsSourcesAtCommit) {
+  TempDir tmp;
+  auto path = tmp.path() / "b.db";
+  auto group_of = [&](const char* id) {
+    auto db = Database::open(path, Database::Mode::read);
+    EXPECT_TRUE(db) << db.error().message;
+    std::vector<std::string> ids = {id};
+    auto g = db->groups(ids);
+    EXPECT_TRUE(g);
+    return (*g)[0];
+  };
+  auto with_alias = [](const char* id, const char* alias) {
+    Advisory a = sample(id, "zlib", "1.3");
+    a.vuln.aliases = {alias};
+    return a;
+  };
+  {
+    auto db = Database::open(path, Database::Mode::build);
+    ASSERT_TRUE(db) << db.error().message;
+    auto batch = db->begin_batch();
+    ASSERT_TRUE(batch);
+    auto s1 = db->begin_import("go", "osv", "x");
+    ASSERT_TRUE(s1);
+    ASSERT_TRUE(s1->add(with_alias("GO-2099-0002", "GHSA-c4a1-n111-bbbb")));
+    ASSERT_TRUE(s1->commit());
+    auto s2 = db->begin_import("ghsa", "osv", "y");
+    ASSERT_TRUE(s2);
+    ASSERT_TRUE(s2->add(with_alias("GHSA-c4a1-n111-bbbb", "CVE-2099-2000")));
+    ASSERT_TRUE(s2->commit());
+    ASSERT_TRUE(batch->commit());
+  }
+  EXPECT_EQ(group_of("GO-2099-0002"), (std::vector<std::string>{"CVE-2099-2000", "GHSA-c4a1-n111-bbbb", "GO-2099-0002"}));
+}
+
 TEST(Database, KnowsWhichReleasesHaveData) {
   TempDir tmp;
   auto db = Database::open(tmp.path() / "r.db", Database::Mode::write);

@@ -96,6 +96,10 @@ Result<FeedList> parse_feed_list(std::string_view yaml, std::string_view origin)
     if (!feed.ecosystem.empty() && !feed.distro.empty()) return bad(where + " names both an ecosystem and a distro");
     feed.base = json_string(f, "base");
     if (!list.bases.contains(feed.base)) return bad(where + ": base '" + feed.base + "' is not defined under 'bases'");
+    feed.release = json_string(f, "release");
+    feed.via = json_string(f, "via");
+    if (!feed.via.empty() && feed.via != "mirrorlist") return bad(where + ": via '" + feed.via + "' is not mirrorlist");
+    if (!feed.via.empty() && feed.kind != SourceKind::updateinfo) return bad(where + ": via needs kind updateinfo");
     feed.path = json_string(f, "path");
     if (climbs_out(feed.path)) return bad(where + ": path '" + feed.path + "' must be relative, without '..'");
     list.feeds.push_back(std::move(feed));

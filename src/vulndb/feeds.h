@@ -24,6 +24,13 @@ struct Feed {
   std::string base;       // key into FeedList::bases
   std::string path;       // below the base URL
   std::string url;        // resolved by select_feeds()
+  // updateinfo feeds: the release the advisories are for ("amazonlinux:2023"),
+  // as `db import --distro`; "" to infer it from the advisory ids.
+  std::string release;
+  // "mirrorlist": `path` names a yum mirror.list; the feed is the updateinfo
+  // of the repository its first URL names, found through that repository's
+  // repodata/repomd.xml when `db update` runs. "" for a plain download.
+  std::string via;
 };
 
 struct FeedList {

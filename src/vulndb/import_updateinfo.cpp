@@ -272,4 +272,77 @@ Result<ImportStats> import_updateinfo(ImportSession& session, const std::filesys
   return stats;
 }
 
+std::string mirror_list_first_url(std::string_view text) {
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+    if (line.starts_with("https://") || line.starts_with("http://") || line.starts_with("file://")) {
+      while (line.size() > 8 && line.back() == '/') line.remove_suffix(1);
+      return std::string(line);
+    }
+  }
+  return "";
+}
+
+namespace {
+
+struct RepomdParser {
+  XML_Parser xml = nullptr;
+  std::string_view want;
+  bool in_data = false;
+  std::string href, error;
+  void stop(std::string why) {
+    if (error.empty()) error = std::move(why);
+    XML_StopParser(xml, XML_FALSE);
+  }
+};
+
+}  // namespace
+
+Result<std::string> repomd_location(std::string_view xml, std::string_view type, std::string_view name) {
+  std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> holder(XML_ParserCreate("UTF-8"),
+                                                                                       XML_ParserFree);
+  if (!holder) return fail(ErrorCode::internal, "cannot create an XML parser");
+  constexpr size_t k_max_repomd = 16u << 20;
+  if (xml.size() > k_max_repomd) return fail(ErrorCode::invalid_image, "{}: larger than 16 MiB, not a repomd.xml", name);
+  RepomdParser p;
+  p.xml = holder.get();
+  p.want = type;
+  XML_SetUserData(p.xml, &p);
+  XML_SetElementHandler(
+      p.xml,
+      [](void* u, const XML_Char* el, const XML_Char** atts) {
+        auto& q = *static_cast<RepomdParser*>(u);
+        std::string_view e(el);
+        auto attr = [&](std::string_view key) {
+          for (int i = 0; atts[i] && atts[i + 1]; i += 2) {
+            if (key == atts[i]) return std::string(atts[i + 1]);
+          }
+          return std::string();
+        };
+        if (e == "data" || e.ends_with(":data")) q.in_data = attr("type") == q.want;
+        if (q.in_data && q.href.empty() && (e == "location" || e.ends_with(":location"))) q.href = attr("href");
+      },
+      [](void* u, const XML_Char* el) {
+        std::string_view e(el);
+        if (e == "data" || e.ends_with(":data")) static_cast<RepomdParser*>(u)->in_data = false;
+      });
+  XML_SetStartDoctypeDeclHandler(p.xml, [](void* u, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+    static_cast<RepomdParser*>(u)->stop("a DOCTYPE declaration (not allowed in repomd.xml)");
+  });
+  if (XML_Parse(p.xml, xml.data(), static_cast<int>(xml.size()), XML_TRUE) == XML_STATUS_ERROR || !p.error.empty()) {
+    return fail(ErrorCode::invalid_image, "{}: not a readable repomd.xml: {} (line {})", name,
+                p.error.empty() ? XML_ErrorString(XML_GetErrorCode(p.xml)) : p.error.c_str(),
+                XML_GetCurrentLineNumber(p.xml));
+  }
+  if (p.href.empty()) return fail(ErrorCode::not_found, "{}: the repository lists no {} data", name, type);
+  if (p.href.find("://") != std::string::npos || p.href.starts_with("/") || p.href.find("..") != std::string::npos) {
+    return fail(ErrorCode::invalid_image, "{}: the {} location '{}' leaves the repository", name, type, p.href);
+  }
+  return p.href;
+}
+
 }  // namespace ig::vulndb

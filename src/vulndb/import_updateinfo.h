@@ -45,4 +45,13 @@ Result<UpdateinfoDocument> parse_updateinfo(std::string_view xml, std::string_vi
 Result<ImportStats> import_updateinfo(ImportSession& session, const std::filesystem::path& path,
                                       std::string_view distro);
 
+// A yum mirror.list: the first line that is an http(s):// or file:// URL, with
+// trailing slashes removed; "" when there is none.
+std::string mirror_list_first_url(std::string_view text);
+// The href of `type`'s <data><location> in a repodata/repomd.xml
+// ("repodata/…-updateinfo.xml.gz"); not_found when the repository has no
+// such data, invalid_image when the XML is malformed or declares a DTD.
+// The href must be relative and stay inside the repository.
+Result<std::string> repomd_location(std::string_view xml, std::string_view type, std::string_view name);
+
 }  // namespace ig::vulndb

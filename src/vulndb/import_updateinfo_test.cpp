@@ -143,5 +143,30 @@ TEST(Updateinfo, ImportsGzippedForOneReleaseOnly) {
   EXPECT_NE(need.error().message.find("--distro"), std::string::npos) << need.error().message;
 }
 
+TEST(Updateinfo, FindsTheUpdateinfoThroughMirrorListAndRepomd) {
+  EXPECT_EQ(mirror_list_first_url("# comment\n\n  https://cdn.example/al2023/core/guids/abc/x86_64/ \nhttp://b/\n"),
+            "https://cdn.example/al2023/core/guids/abc/x86_64");
+  EXPECT_EQ(mirror_list_first_url("no urls\n"), "");
+  const char* repomd = R"(<?xml version="1.0" encoding="UTF-8"?>
+<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">
+  <revision>1</revision>
+  <data type="primary"><location href="repodata/aa-primary.xml.gz"/></data>
+  <data type="updateinfo"><checksum type="sha256">bb</checksum><location href="repodata/bb-updateinfo.xml.gz"/></data>
+</repomd>)";
+  auto href = repomd_location(repomd, "updateinfo", "repomd.xml");
+  ASSERT_TRUE(href) << href.error().message;
+  EXPECT_EQ(*href, "repodata/bb-updateinfo.xml.gz");
+  auto none = repomd_location(repomd, "modules", "repomd.xml");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::not_found);
+  auto out = repomd_location(R"(<repomd><data type="updateinfo"><location href="../../etc/x"/></data></repomd>)",
+                             "updateinfo", "r");
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("leaves the repository"), std::string::npos);
+  auto dtd = repomd_location("<!DOCTYPE r [<!ENTITY a \"b\">]><repomd/>", "updateinfo", "r");
+  ASSERT_FALSE(dtd);
+  EXPECT_EQ(dtd.error().code, ErrorCode::invalid_image);
+}
+
 }  // namespace
 }  // namespace ig::vulndb

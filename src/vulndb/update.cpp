@@ -18,6 +18,7 @@
 #include "util/fs.h"
 #include "vulndb/database.h"
 #include "vulndb/enrich.h"
+#include "vulndb/import_updateinfo.h"
 #include "vulndb/importer.h"
 #include "vulndb/sqlite.h"
 
@@ -152,6 +153,56 @@ bool retryable_transport(image::TransportError e) {
   using image::TransportError;
   return e == TransportError::connect || e == TransportError::timeout || e == TransportError::interrupted;
 }
+
+// A small document a feed is found through (a mirror.list, a repomd.xml).
+Result<std::string> fetch_small(const Feed& f, const std::string& url, const UpdateOptions& o,
+                                image::HttpSession& session) {
+  if (url.starts_with("file://")) {
+    auto text = read_file(percent_decode(std::string_view(url).substr(7)), 16u << 20);
+    if (!text) return fail(feed_error(f, ErrorCode::not_found, text.error().message));
+    return text;
+  }
+  if (!url.starts_with("https://") && !url.starts_with("http://")) {
+    return fail(feed_error(f, ErrorCode::usage, fmt::format("{}: unsupported URL scheme", image::redact_url(url))));
+  }
+  std::string why;
+  for (int attempt = 1;; ++attempt) {
+    image::HttpRequest req;
+    req.url = url;
+    req.redirect_protocols = url.starts_with("http://") ? "http,https" : "https";
+    req.timeout = o.timeout;
+    req.ca_file = o.ca_file;
+    req.session = &session;
+    req.max_body = 16u << 20;
+    auto resp = image::http_perform(req);
+    if (resp.error == image::TransportError::none && resp.status >= 200 && resp.status < 300) return resp.body;
+    why = resp.error != image::TransportError::none ? resp.error_message
+                                                     : fmt::format("the server answered HTTP {}", resp.status);
+    bool retry = resp.error != image::TransportError::none ? retryable_transport(resp.error)
+                                                           : retryable_status(resp.status);
+    if (!retry || attempt >= o.max_attempts) {
+      return fail(feed_error(f, ErrorCode::network,
+                             fmt::format("{}: {}: check the URL, or point --mirror at a copy", image::redact_url(url), why)));
+    }
+    std::this_thread::sleep_for(std::min(k_max_backoff, o.retry_base * (1 << std::min(attempt - 1, 16))));
+  }
+}
+
+// A via: mirrorlist feed's updateinfo URL: the mirror.list's first URL is the
+// repository; its repomd.xml names the updateinfo file (whose name changes
+// with its content, so an unchanged repository still answers 304 below).
+Result<std::string> resolve_mirrorlist(const Feed& f, const UpdateOptions& o, image::HttpSession& session) {
+  IG_ASSIGN(auto list, fetch_small(f, f.url, o, session));
+  std::string repo = mirror_list_first_url(list);
+  if (repo.empty()) {
+    return fail(feed_error(f, ErrorCode::invalid_image, "the mirror list names no repository URL"));
+  }
+  IG_ASSIGN(auto repomd, fetch_small(f, repo + "/repodata/repomd.xml", o, session));
+  auto href = repomd_location(repomd, "updateinfo", repo + "/repodata/repomd.xml");
+  if (!href) return fail(feed_error(f, href.error().code, href.error().message));
+  return repo + "/" + *href;
+}
+
 
 class OutputFile {
  public:
@@ -307,12 +358,15 @@ Result<void> build_updated(const fs::path& current, const fs::path& out, const s
     }
   }
   {
-    IG_ASSIGN(auto db, Database::open(out, Database::Mode::write));
+    IG_ASSIGN(auto db, Database::open(out, Database::Mode::build));
+    // One transaction for every feed: the file is ours until the rename, and
+    // the alias groups are then rebuilt once instead of once per feed.
+    IG_ASSIGN(auto batch, db.begin_batch());
     for (size_t i = 0; i < fetched.size(); ++i) {
       if (!fetched[i].outcome.modified) continue;
       const Feed& f = feeds[i];
       IG_ASSIGN(auto session, db.begin_import(f.name, source_kind_name(f.kind), image::redact_url(f.url)));
-      auto stats = import_file(session, f.kind, fetched[i].file);
+      auto stats = import_file(session, f.kind, fetched[i].file, f.release);
       if (!stats) return fail(feed_error(f, stats.error().code, stats.error().message));
       const auto& v = fetched[i].validator;
       nlohmann::json j = {{"url", v.url}, {"etag", v.etag}, {"last_modified", v.last_modified}};
@@ -321,6 +375,7 @@ Result<void> build_updated(const fs::path& current, const fs::path& out, const s
       result.feeds[i].stats = *stats;
       if (o.events.imported) o.events.imported(result.feeds[i], i, feeds.size());
     }
+    IG_TRY(batch.commit());
   }
   // One self-contained file: no WAL side files to move with it.
   {
@@ -371,8 +426,12 @@ Result<UpdateResult> update_database(const UpdateOptions& o) {
   image::HttpSession session;
   UpdateResult result;
   std::vector<Fetched> fetched;
-  for (size_t i = 0; i < o.feeds.size(); ++i) {
-    const Feed& f = o.feeds[i];
+  std::vector<Feed> feeds = o.feeds;
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    Feed& f = feeds[i];
+    if (f.via == "mirrorlist") {
+      IG_ASSIGN(f.url, resolve_mirrorlist(f, o, session));
+    }
     if (o.events.downloading) o.events.downloading(f, i, o.feeds.size());
     auto v = validators.find(f.name);
     const Validator* old = v == validators.end() ? nullptr : &v->second;
@@ -393,7 +452,7 @@ Result<UpdateResult> update_database(const UpdateOptions& o) {
   if (!any) return result;
 
   fs::path built = scratch.path() / "new.db";
-  IG_TRY(build_updated(target, built, fetched, o.feeds, o, result));
+  IG_TRY(build_updated(target, built, fetched, feeds, o, result));
   IG_TRY(replace_database(built, target));
   result.replaced = true;
   return result;

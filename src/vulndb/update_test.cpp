@@ -30,7 +30,16 @@ TEST(FeedList, DefaultsParseWithUniqueNamesAndEveryKind) {
     kinds.insert(source_kind_name(f.kind));
   }
   EXPECT_EQ(names.size(), list->feeds.size());
-  EXPECT_EQ(kinds, (std::set<std::string>{"osv", "secdb", "debian", "kev", "epss"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"osv", "secdb", "debian", "kev", "epss", "updateinfo"}));
+  for (const auto& f : list->feeds) {
+    if (f.name == "amazonlinux-2023") {
+      EXPECT_EQ(f.release, "amazonlinux:2023");
+      EXPECT_EQ(f.via, "mirrorlist");
+      EXPECT_EQ(f.distro, "amazonlinux");
+    }
+  }
+  EXPECT_TRUE(names.contains("amazonlinux-2"));
+  EXPECT_FALSE(names.contains("nvd-2024"));  // opt-in: commented out
   EXPECT_TRUE(names.contains("alpine-v3.3-community"));
   EXPECT_TRUE(names.contains("alpine-edge-main"));
   EXPECT_FALSE(names.contains("alpine-v3.2-community"));  // the community repository starts at 3.3

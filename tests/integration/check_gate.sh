@@ -108,6 +108,16 @@ grep -qF "  waived: CVE-2023-45853 in zlib1g 1:1.2.13.dfsg-1: ignored by $W/vex.
 printf 'CVE-2023-45853\n' >"$W/.trivyignore"
 run_check 0 --ignorefile "$W/.trivyignore" "$R/test/app:v1"
 
+# A fix known for more than N days: the two openssl findings, fixed in Debian,
+# dated by their CVE records' publication (2023-11-06 and 2024-01-26).
+policy 'vulnerabilities: {severities: [LOW], fix_available_days: {days: 36500, severities: {MEDIUM: 30}}}'
+run_check 21 --policy "$W/p.yaml" -f json "$R/test/app:v1"
+check "fix_available_days" "$(jqo '[.reasons[].rule] | join(" ")')" "vulnerabilities.fix_available_days"
+check "fix_available_days items" "$(jqo '.reasons[0].items | map(split(";")[1]) | sort | map(split(",")[0]) | join("|")')" \
+  " fix known since 2023-11-06| fix known since 2024-01-26"
+policy 'vulnerabilities: {severities: [LOW], fix_available_days: 36500}'
+run_check 0 --policy "$W/p.yaml" "$R/test/app:v1"
+
 # --- config: the example runs as uid 1000; the umoci image as root -------------
 policy 'config: {runs_as_root: enforce, allowed_registries: ['"$R"'/test/], denied_tags: [latest]}'
 run_check 0 --policy "$W/p.yaml" "$R/test/app:v1"

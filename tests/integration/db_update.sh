@@ -181,7 +181,39 @@ DB=$T/file.db
 "$IMAGEGATE" db update --mirror "file://$M" --ecosystems pypi --distros debian > "$T/out" 2>/dev/null || fail "second file:// update"
 grep -q "is up to date" "$T/out" || fail "$(cat "$T/out")"
 
-# 10. Failures a user causes: usage (2) and not found (3), each with its fix.
+# 10. Amazon Linux: the built-in feeds follow each release's mirror.list to
+# its repository and that repository's repodata/repomd.xml to the updateinfo
+# file (named by its checksum, as the real CDN names it); advisories land
+# under the feed's release. Unchanged: every lookup again, then a 304.
+export IMAGEGATE_DB=$T/al.db
+ui=$IG_SOURCE_DIR/tests/fixtures/updateinfo/al2023-updateinfo.xml
+for rel in al2023/core/mirrors/latest 2/core/latest; do
+  repo=$M/amazonlinux/repo-${rel%%/*}
+  mkdir -p "$repo/repodata" "$M/amazonlinux/$rel/x86_64"
+  gzip -c "$ui" > "$repo/repodata/0123abcd-updateinfo.xml.gz"
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<repomd xmlns="http://linux.duke.edu/metadata/repo">\n  <data type="primary"><location href="repodata/ffff-primary.xml.gz"/></data>\n  <data type="updateinfo"><location href="repodata/0123abcd-updateinfo.xml.gz"/></data>\n</repomd>\n' \
+    > "$repo/repodata/repomd.xml"
+  printf '%s/amazonlinux/repo-%s/\n' "$URL" "${rel%%/*}" > "$M/amazonlinux/$rel/x86_64/mirror.list"
+done
+"$IMAGEGATE" db update --mirror "$URL" --ecosystems none --distros amazonlinux > "$T/out" 2> "$T/err" \
+  || fail "amazonlinux update: $(cat "$T/err")"
+grep -q "^updated $T/al.db: 4 of 4 feeds changed" "$T/out" || fail "$(cat "$T/out") $(cat "$T/err")"
+"$IMAGEGATE" db status --format json > "$T/status.json"
+jq -e --arg u "$URL/amazonlinux/repo-al2023/repodata/0123abcd-updateinfo.xml.gz" \
+  '.sources[] | select(.name == "amazonlinux-2023" and .kind == "updateinfo" and .location == $u and .records == 4)' \
+  "$T/status.json" > /dev/null || fail "amazonlinux-2023 source: $(jq -c .sources "$T/status.json")"
+[ "$(sqlite3 "$T/al.db" "SELECT group_concat(DISTINCT distro_release) FROM (SELECT distro_release FROM affected
+  WHERE ecosystem = 'rpm' ORDER BY 1)")" = "amazonlinux:2,amazonlinux:2023" ] || fail "releases: $(sqlite3 "$T/al.db" \
+  "SELECT DISTINCT ecosystem, distro_release FROM affected")"
+n=$(log_len)
+"$IMAGEGATE" db update --mirror "$URL" --ecosystems none --distros amazonlinux > "$T/out" 2> "$T/err" || fail "second al update"
+grep -q "is up to date" "$T/out" || fail "$(cat "$T/out")"
+[ "$(log_since "$n" | awk '$2 ~ /updateinfo/ {print $3}' | sort -u)" = "304" ] || fail "updateinfo answers: $(log_since "$n")"
+printf 'nothing here\n' > "$M/amazonlinux/2/core/latest/x86_64/mirror.list"
+expect_fail_al() { local rc=0; "$IMAGEGATE" db update --mirror "$URL" --ecosystems none --distros amazonlinux > "$T/out" 2> "$T/err" || rc=$?; [ "$rc" -eq "$1" ] && grep -q -- "$2" "$T/err" || fail "want $1 '$2': $rc $(cat "$T/err")"; }
+expect_fail_al 5 "feed amazonlinux-2 .*: the mirror list names no repository URL"
+
+# 11. Failures a user causes: usage (2) and not found (3), each with its fix.
 expect_fail() {  # WANT_RC PATTERN ARGS...
   local want=$1 pattern=$2 rc; shift 2
   set +e; "$IMAGEGATE" db update "$@" > "$T/out" 2> "$T/err"; rc=$?; set -e

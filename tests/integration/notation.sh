@@ -143,6 +143,17 @@ check_status revocation "not checked"
 policy "$W/aws-skip.json" strict '{"revocation": "skip"}' "$aws_id"
 verify "$W/aws-skip.json" 0
 check_status revocation skipped
+# The profile ARN as the trusted identity, as AWS's plugin takes it: matched
+# against the signed profile-version attribute (its profile, or the exact
+# version); another profile is untrusted (12).
+arn=arn:aws:signer:us-west-2:123456789012:/signing-profiles/ig_test
+policy "$W/aws-arn.json" strict '{"revocation": "skip"}' "$arn"
+verify "$W/aws-arn.json" 0
+policy "$W/aws-arn-version.json" strict '{"revocation": "skip"}' "arn:aws:signer:us-west-2:123456789012:/signing-profiles/IG_TEST/abcdef1234"
+verify "$W/aws-arn-version.json" 0
+policy "$W/aws-arn-other.json" strict '{"revocation": "skip"}' "${arn}_other"
+verify "$W/aws-arn-other.json" 12
+grep -q "AWS Signer profile $arn/abcdef1234" "$W/out.json" || { echo "FAIL: no profile in the identity error" >&2; cat "$W/out.json" >&2; exit 1; }
 
 # No signatures at all (10), and a repository no policy covers (12).
 rc=0
@@ -159,4 +170,21 @@ check "unsigned: exit" "$rc" 10
 jq '.trustPolicies[0].signatureVerification.override = {"integrity": "log"}' "$W/strict.json" >"$W/bad.json"
 expect_fail 2 "integrity cannot be overridden" \
   "$IMAGEGATE" verify "$R/test/app:v1" --notation-trust-policy "$W/bad.json" --notation-trust-store "$STORE"
+# check: the same trust policy as a policy file's Notation signer. A
+# signatures-only policy needs no database; a valid signature allows, the
+# rogue one (outside the trust store) denies with exit 20 before any scan.
+check_sig() { # NAME WANT_EXIT
+  local rc=0
+  "$IMAGEGATE" check --policy "$W/gate.yaml" --format json "$R/test/app:v1" >"$W/check.json" 2>"$W/err" || rc=$?
+  check "check $1: exit" "$rc" "$2"
+}
+printf 'version: 1\nsignatures:\n  signers:\n    - notation: {trust_policy: %s, trust_store: %s}\n' \
+  "$W/strict.json" "$STORE" >"$W/gate.yaml"
+sign_push gate-ok jws
+check_sig valid 0
+check "check valid" "$(jq -r '.decision + " " + .signature.status' "$W/check.json")" "allow verified"
+sign_push gate-rogue cose --signer rogue_signer
+check_sig rogue 20
+check "check rogue" "$(jq -r '.decision + " " + .reasons[0].rule + " " + (.scanned|tostring)' "$W/check.json")" \
+  "deny signatures.valid false"
 echo "notation: all checks passed"

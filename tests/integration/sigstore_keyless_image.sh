@@ -52,3 +52,18 @@ echo "ok: a bundle for another digest gives 11"
 
 expect_fail 2 "exclude each other" "$IMAGEGATE" verify "$R/test/keyless:v1" "${KEYLESS[@]}" --key "$B/signing.pub"
 echo "ok: --key with keyless options is a usage error"
+
+# check: keyless signer flags (the v1 bundle is valid) with a signatures-only
+# policy, so no database is needed; a wrong identity is exit 20, untrusted.
+printf 'version: 1\nsignatures: {signers: [{key: unused.pub}]}\n' >"$W/gate.yaml"
+rc=0
+"$IMAGEGATE" check --policy "$W/gate.yaml" "${KEYLESS[@]}" --format json "$R/test/keyless:v1" >"$W/c.json" || rc=$?
+check "check keyless: exit" "$rc" 0
+check "check keyless" "$(jq -r '.decision + " " + .signature.status + " " + .signature.signer' "$W/c.json")" \
+  "allow verified keyless $ID (issuer $ISS)"
+rc=0
+"$IMAGEGATE" check --policy "$W/gate.yaml" --trusted-root "$B/trusted_root.json" --certificate-identity \
+  "https://example.com/other" --certificate-oidc-issuer "$ISS" --format json "$R/test/keyless:v1" >"$W/c.json" || rc=$?
+check "check keyless, wrong identity: exit" "$rc" 20
+check "check keyless, wrong identity" "$(jq -r '.decision + " " + .signature.status' "$W/c.json")" "deny untrusted"
+echo "ok: check with keyless signers"
