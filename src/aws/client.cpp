@@ -228,12 +228,9 @@ Error Client::error_for(std::string_view operation, const HttpResponse& response
                            fix.empty() ? "" : "; " + fix)};
 }
 
-Result<json> Client::json_call(std::string_view operation, const json& body) const {
-  HttpRequest req;
-  req.headers = {{"Content-Type", "application/x-amz-json-1.1"},
-                 {"X-Amz-Target", service_.json_target_prefix + "." + std::string(operation)}};
-  req.body = body.dump();
-  IG_ASSIGN(HttpResponse r, send(std::move(req)));
+// A JSON protocol's answer: the service's error for a non-2xx status, an
+// empty object for an empty body (some operations answer with nothing).
+Result<json> Client::json_answer(std::string_view operation, const HttpResponse& r) const {
   if (r.status < 200 || r.status >= 300) return fail(error_for(operation, r));
   if (r.body.empty()) return json::object();
   json j = json::parse(r.body, nullptr, false);
@@ -241,6 +238,15 @@ Result<json> Client::json_call(std::string_view operation, const json& body) con
     return fail(ErrorCode::network, "{} {} returned a body that is not JSON", service_.display, operation);
   }
   return j;
+}
+
+Result<json> Client::json_call(std::string_view operation, const json& body) const {
+  HttpRequest req;
+  req.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                 {"X-Amz-Target", service_.json_target_prefix + "." + std::string(operation)}};
+  req.body = body.dump();
+  IG_ASSIGN(HttpResponse r, send(std::move(req)));
+  return json_answer(operation, r);
 }
 
 Result<json> Client::rest_json(std::string_view method, std::string_view path, const json& body,
@@ -253,13 +259,7 @@ Result<json> Client::rest_json(std::string_view method, std::string_view path, c
     req.body = body.dump();
   }
   IG_ASSIGN(HttpResponse r, send(std::move(req)));
-  if (r.status < 200 || r.status >= 300) return fail(error_for(operation, r));
-  if (r.body.empty()) return json::object();
-  json j = json::parse(r.body, nullptr, false);
-  if (j.is_discarded()) {
-    return fail(ErrorCode::network, "{} {} returned a body that is not JSON", service_.display, operation);
-  }
-  return j;
+  return json_answer(operation, r);
 }
 
 Result<std::string> Client::query_call(std::string_view action, std::string_view version,

@@ -100,6 +100,8 @@ class Client {
   // The error a non-2xx answer to `operation` maps to (what json_call,
   // rest_json and query_call return), for callers of send().
   Error error_for(std::string_view operation, const HttpResponse& response) const;
+  // error_for on a non-2xx answer, else the body as JSON ({} when empty).
+  Result<nlohmann::json> json_answer(std::string_view operation, const HttpResponse& response) const;
 
  private:
   Client() = default;

@@ -55,14 +55,8 @@ std::string scan_log_folder(const S3Location& at, std::string_view image_label, 
   return fmt::format("{}/{}/{}", at.prefix, label, timestamp);
 }
 
-std::string scan_timestamp(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+// The same compact UTC form SigV4 dates use: no ':' in keys, sorts by time.
+std::string scan_timestamp(std::chrono::system_clock::time_point t) { return amz_date(t); }
 
 std::string image_label(std::string_view repository, std::string_view tag, std::string_view image_name,
                         std::string_view digest) {
