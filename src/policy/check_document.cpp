@@ -6,17 +6,6 @@ namespace ig::policy {
 
 namespace {
 
-const char* signature_status_name(SignatureOutcome::Status s) {
-  switch (s) {
-    case SignatureOutcome::Status::not_checked: return "not_checked";
-    case SignatureOutcome::Status::verified: return "verified";
-    case SignatureOutcome::Status::unsigned_image: return "unsigned";
-    case SignatureOutcome::Status::invalid: return "invalid";
-    case SignatureOutcome::Status::untrusted: return "untrusted";
-  }
-  return "not_checked";
-}
-
 report::DocRule rule(std::string name, Kind kind, Mode mode) {
   report::DocRule r;
   r.rule = std::move(name);

@@ -12,17 +12,6 @@ constexpr const char* k_count_names[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "I
 // A table shows this many items per reason; JSON has them all.
 constexpr size_t k_table_items = 10;
 
-const char* signature_status_name(SignatureOutcome::Status s) {
-  switch (s) {
-    case SignatureOutcome::Status::not_checked: return "not_checked";
-    case SignatureOutcome::Status::verified: return "verified";
-    case SignatureOutcome::Status::unsigned_image: return "unsigned";
-    case SignatureOutcome::Status::invalid: return "invalid";
-    case SignatureOutcome::Status::untrusted: return "untrusted";
-  }
-  return "not_checked";
-}
-
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;

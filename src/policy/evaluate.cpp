@@ -296,6 +296,17 @@ const char* decision_name(Decision d) {
   return "deny";
 }
 
+const char* signature_status_name(SignatureOutcome::Status s) {
+  switch (s) {
+    case SignatureOutcome::Status::not_checked: return "not_checked";
+    case SignatureOutcome::Status::verified: return "verified";
+    case SignatureOutcome::Status::unsigned_image: return "unsigned";
+    case SignatureOutcome::Status::invalid: return "invalid";
+    case SignatureOutcome::Status::untrusted: return "untrusted";
+  }
+  return "not_checked";
+}
+
 const char* kind_name(Kind k) {
   switch (k) {
     case Kind::signature: return "signature";

@@ -44,6 +44,8 @@ struct SignatureOutcome {
   std::string signer;  // who signed, when verified ("key sha256:…", identity)
   std::string detail;  // why it failed, as the verifier said
 };
+// "verified", "unsigned", ...: the status as the JSON, table and report documents name it.
+const char* signature_status_name(SignatureOutcome::Status s);
 
 // The image facts the config rules read.
 struct ImageFacts {
